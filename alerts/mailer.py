@@ -1,0 +1,115 @@
+"""Sending a message: over SMTP (NEWSWATCH_SMTP_URL), or as an .eml file in the outbox folder."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime
+from urllib.parse import unquote, urlsplit
+
+from monitor.config import Settings
+
+
+class TemporaryFailure(Exception):
+    """Worth retrying later: a 4xx answer, a timeout, a refused connection."""
+
+
+class PermanentFailure(Exception):
+    """Not worth retrying: a 5xx answer, or the recipient refused."""
+
+
+def build(
+    *, sender: str, to: str, subject: str, text: str, html: str, message_id: str, date_header: str
+) -> EmailMessage:
+    """A multipart/alternative message: plain text first, HTML preferred by clients that can."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = date_header
+    msg["Message-ID"] = message_id
+    msg.set_content(text, cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", cte="quoted-printable")
+    return msg
+
+
+__all__ = ["PermanentFailure", "TemporaryFailure", "build", "deliver", "format_datetime", "message_id"]
+
+
+def message_id(key: str, sender: str) -> str:
+    """A Message-ID that depends only on `key`, so a re-send carries the same one."""
+    domain = sender.rpartition("@")[2] or "newswatch.localhost"
+    return f"<{key}@{domain}>"
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    implicit_tls: bool
+    user: str | None
+    password: str | None
+
+    @classmethod
+    def from_url(cls, url: str) -> Smtp:
+        parts = urlsplit(url)
+        tls = parts.scheme == "smtps"
+        return cls(
+            host=parts.hostname or "localhost",
+            port=parts.port or (465 if tls else 25),
+            implicit_tls=tls,
+            user=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+
+
+def deliver(raw: bytes, sender: str, recipient: str, settings: Settings, name: str) -> str:
+    """Send one message; returns where it went. Blocking: call it in a thread."""
+    if not settings.smtp_url:
+        outbox = settings.home_path / "outbox"
+        outbox.mkdir(parents=True, exist_ok=True)
+        path = outbox / f"{name}.eml"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(raw)
+        tmp.replace(path)  # atomic: a half-written file is never taken for a sent digest
+        return str(path)
+    return _smtp_send(Smtp.from_url(settings.smtp_url), raw, sender, recipient)
+
+
+def _smtp_send(cfg: Smtp, raw: bytes, sender: str, recipient: str) -> str:
+    try:
+        client: smtplib.SMTP
+        if cfg.implicit_tls:
+            client = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=30, context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(cfg.host, cfg.port, timeout=30)
+        with client:
+            client.ehlo()
+            if not cfg.implicit_tls and client.has_extn("starttls"):
+                client.starttls(context=ssl.create_default_context())
+                client.ehlo()
+            if cfg.user:
+                client.login(cfg.user, cfg.password or "")
+            refused = client.sendmail(sender, [recipient], raw)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, reason = next(iter(exc.recipients.values()))
+        raise _by_code(code, reason) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise _by_code(exc.smtp_code, exc.smtp_error) from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        raise TemporaryFailure(f"smtp: {cfg.host}:{cfg.port}: {exc or type(exc).__name__}") from exc
+    if refused:
+        code, reason = next(iter(refused.values()))
+        raise PermanentFailure(f"smtp: recipient refused: {code} {_text(reason)}")
+    return f"smtp://{cfg.host}:{cfg.port}"
+
+
+def _text(reason: bytes | str) -> str:
+    return reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
+
+
+def _by_code(code: int, reason: bytes | str) -> Exception:
+    message = f"smtp: {code} {_text(reason)}"
+    return TemporaryFailure(message) if 400 <= code < 500 else PermanentFailure(message)

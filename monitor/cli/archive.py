@@ -1,0 +1,120 @@
+"""Reading the archive: search and status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from monitor import config, runtime
+from monitor.cli import args as parse
+from monitor.cli.output import csv_rows, jsonable, jsonl, table
+from monitor.errors import UsageError
+from monitor.query import parse as parse_query
+from monitor.query.snippet import plain, snippet
+from monitor.service import database
+from monitor.store import articles, digests, sources
+
+JSON_FIELDS = [
+    "id",
+    "url",
+    "title",
+    "source",
+    "lang",
+    "published_at",
+    "fetched_at",
+    "keywords",
+    "duplicate_of",
+    "seed_duplicate",
+    "story_id",
+    "snippet",
+    "text",
+]
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("search", help="query the archive, newest first")
+    p.add_argument("query", nargs="?", default="", help="a query in the keyword language; empty: everything")
+    p.add_argument("--since", type=lambda t: parse.moment(t, "--since"), help="published on or after (YYYY-MM-DD)")
+    p.add_argument("--until", type=lambda t: parse.moment(t, "--until"), help="published before (YYYY-MM-DD)")
+    p.add_argument("--source", help="only this source (outlet name)")
+    p.add_argument("--lang", help="only this language (en, ru, az, …)")
+    p.add_argument("--keyword", help="only articles matched by this watched keyword")
+    p.add_argument("--include-duplicates", action="store_true", help="also show copies of other articles and seeds")
+    p.add_argument("--limit", type=int, default=50, help="at most N results (default 50)")
+    p.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
+    p.set_defaults(handler=search)
+
+    p = sub.add_parser("status", help="source health, archive totals and outbox state")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=status)
+
+
+def search(args: argparse.Namespace) -> int:
+    tree = parse_query(args.query)
+    if args.limit < 1:
+        raise UsageError("--limit: must be at least 1")
+    filters = articles.Filters(
+        since=args.since,
+        until=args.until,
+        source=args.source,
+        lang=args.lang,
+        keyword=args.keyword,
+        include_duplicates=args.include_duplicates,
+        limit=args.limit,
+    )
+    settings = config.load()
+
+    async def main() -> list[dict]:
+        async with database(settings) as pool, pool.connection() as conn:
+            return await articles.search(conn, tree, filters)
+
+    rows = runtime.run(main)
+    for r in rows:
+        r["snippet"] = plain(snippet(r["text"], tree))
+    if args.format == "jsonl":
+        jsonl([{k: r[k] for k in JSON_FIELDS} for r in rows])
+    elif args.format == "csv":
+        csv_rows(rows, JSON_FIELDS)
+    else:
+        for r in rows:
+            r["published"] = r["published_at"].strftime("%Y-%m-%d %H:%M") if r["published_at"] else ""
+            r["dup"] = (
+                ("seed copy of " if r["seed_duplicate"] else "copy of ") + str(r["duplicate_of"])
+                if r["duplicate_of"]
+                else ""
+            )
+        table(rows, ["id", "published", "source", "lang", "title", "dup"], widths={"title": 70})
+        if not rows:
+            print("(no articles match)", file=sys.stderr)
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    settings = config.load()
+
+    async def main() -> dict:
+        async with database(settings) as pool, pool.connection() as conn:
+            return {
+                "sources": await sources.list_all(conn),
+                "archive": await articles.totals(conn),
+                "outbox": await digests.outbox_state(conn),
+            }
+
+    state = runtime.run(main)
+    if args.format == "json":
+        print(json.dumps(jsonable(state), ensure_ascii=False, indent=2))
+        return 0
+    table(
+        state["sources"],
+        ["name", "enabled", "last_success_at", "last_error", "consecutive_failures", "articles_24h", "next_poll_at"],
+        widths={"last_error": 50},
+    )
+    a, o = state["archive"], state["outbox"]
+    print(
+        f"\narchive: {a['articles']} articles ({a['duplicates']} duplicates, {a['seeds']} seeds), "
+        f"{a['last_24h']} in the last 24 h"
+    )
+    print(f"outbox: {o['pending']} pending, {o['sent']} sent, {o['failed']} failed")
+    return 0

@@ -1,0 +1,154 @@
+"""Managing what is watched and who is told: sources, keywords, subscribers."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from monitor import config, runtime
+from monitor.cli import args as parse
+from monitor.cli.output import table
+from monitor.errors import UsageError
+from monitor.service import database
+from monitor.store import keywords, sources, subscribers
+
+KINDS = ("feed",)  # sitemaps and site spiders arrive with the ingestion issue
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("sources", help="manage sources")
+    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s.add_parser("list", help="sources with their health").set_defaults(handler=sources_list)
+    q = s.add_parser("add", help="add a source")
+    q.add_argument("name")
+    q.add_argument("url", type=parse.web_url)
+    q.add_argument("--kind", default="feed", help="feed (RSS, Atom); default feed")
+    q.add_argument("--every", type=parse.every, default=900, help="poll interval: 15m, 1h, … (default 15m)")
+    q.add_argument("--lang", help="the source's usual language (en, ru, az), used when a page does not tell")
+    q.set_defaults(handler=sources_add)
+    for action, text in (
+        ("remove", "remove a source (its articles stay)"),
+        ("enable", "poll it again"),
+        ("disable", "stop polling it"),
+    ):
+        q = s.add_parser(action, help=text)
+        q.add_argument("name")
+        q.set_defaults(handler=sources_change, change=action)
+
+    p = sub.add_parser("keywords", help="manage watched keywords")
+    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s.add_parser("list", help="keywords and how many articles each matched").set_defaults(handler=keywords_list)
+    q = s.add_parser("add", help='watch a query (words, "phrases", OR, -exclusion, prefix*, title: source: lang:)')
+    q.add_argument("query")
+    q.add_argument("--name", help="a short name (default: the query itself)")
+    q.set_defaults(handler=keywords_add)
+    q = s.add_parser("remove", help="stop watching a keyword (the articles stay)")
+    q.add_argument("name")
+    q.set_defaults(handler=keywords_remove)
+
+    p = sub.add_parser("subscribers", help="manage digest recipients")
+    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s.add_parser("list", help="subscribers").set_defaults(handler=subscribers_list)
+    q = s.add_parser("add", help="add a recipient of the daily digest")
+    q.add_argument("email", type=parse.email)
+    q.add_argument("--keywords", help="comma-separated keyword names (default: all keywords)")
+    q.add_argument("--at", type=parse.clock, default=parse.clock("08:00"), help="local send time (default 08:00)")
+    q.add_argument("--tz", type=parse.zone, default="Asia/Baku", help="IANA time zone (default Asia/Baku)")
+    q.set_defaults(handler=subscribers_add)
+    q = s.add_parser("remove", help="remove a recipient")
+    q.add_argument("email")
+    q.set_defaults(handler=subscribers_remove)
+
+
+def _with_db(work: Any) -> Any:
+    settings = config.load()
+
+    async def main() -> Any:
+        async with database(settings) as pool, pool.connection() as conn:
+            return await work(conn)
+
+    return runtime.run(main)
+
+
+def sources_list(args: argparse.Namespace) -> int:
+    rows = _with_db(sources.list_all)
+    for r in rows:
+        r["every"] = f"{r['interval_s'] // 60}m"
+        r["state"] = "disabled" if not r["enabled"] else ("failing" if r["consecutive_failures"] else "ok")
+    table(
+        rows,
+        ["name", "kind", "url", "every", "state", "articles", "last_success_at", "last_error"],
+        widths={"url": 50, "last_error": 50},
+    )
+    return 0
+
+
+def sources_add(args: argparse.Namespace) -> int:
+    if args.kind not in KINDS:
+        raise UsageError(f"sources: unknown kind {args.kind!r}; this version polls: {', '.join(KINDS)}")
+    row = _with_db(lambda c: sources.add(c, args.name, args.url, args.kind, args.every, args.lang))
+    print(f"added source {row['name']} ({row['url']}), polled every {row['interval_s'] // 60} min")
+    return 0
+
+
+def sources_change(args: argparse.Namespace) -> int:
+    if args.change == "remove":
+        _with_db(lambda c: sources.remove(c, args.name))
+        print(f"removed source {args.name}; its articles stay in the archive")
+    else:
+        _with_db(lambda c: sources.set_enabled(c, args.name, args.change == "enable"))
+        print(f"{args.change}d source {args.name}")
+    return 0
+
+
+def keywords_list(args: argparse.Namespace) -> int:
+    table(_with_db(keywords.list_all), ["name", "query", "articles"], widths={"query": 80})
+    return 0
+
+
+def keywords_add(args: argparse.Namespace) -> int:
+    name = args.name or args.query
+    keywords.checked(args.query)  # a malformed query is refused before the database is touched
+
+    async def work(conn: Any) -> tuple[int, list]:
+        count, examples = await keywords.preview(conn, args.query)
+        await keywords.add(conn, name, args.query)
+        return count, examples
+
+    count, examples = _with_db(work)
+    print(f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days")
+    for e in examples:
+        when = e["published_at"].date().isoformat() if e["published_at"] else "?"
+        print(f"  {when}  {e['source']}: {e['title']}")
+    return 0
+
+
+def keywords_remove(args: argparse.Namespace) -> int:
+    _with_db(lambda c: keywords.remove(c, args.name))
+    print(f"removed keyword {args.name}; matched articles stay in the archive")
+    return 0
+
+
+def subscribers_list(args: argparse.Namespace) -> int:
+    rows = _with_db(subscribers.list_all)
+    for r in rows:
+        r["keywords"] = r["keywords"] or "(all)"
+        r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
+    table(rows, ["email", "keywords", "at", "active", "last_sent"])
+    return 0
+
+
+def subscribers_add(args: argparse.Namespace) -> int:
+    names = [k.strip() for k in args.keywords.split(",") if k.strip()] if args.keywords else None
+    row = _with_db(lambda c: subscribers.add(c, args.email, names, args.at, args.tz))
+    print(
+        f"subscribed {row['email']}: daily at {row['send_at'].strftime('%H:%M')} {row['tz']}, "
+        f"keywords: {', '.join(names) if names else 'all'}"
+    )
+    return 0
+
+
+def subscribers_remove(args: argparse.Namespace) -> int:
+    _with_db(lambda c: subscribers.remove(c, args.email))
+    print(f"removed subscriber {args.email}")
+    return 0

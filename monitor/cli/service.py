@@ -1,0 +1,205 @@
+"""Commands that run the service: init, run, poll, digest, config."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from monitor import config, runtime, seeds
+from monitor.cli.args import email
+from monitor.service import database
+from monitor.store import sources, subscribers
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("init", help="create or upgrade the schema and load seeds/ (idempotent)")
+    p.set_defaults(handler=init)
+
+    p = sub.add_parser("run", help="the service: scheduled polls, daily digests and the web UI")
+    p.add_argument("--once", action="store_true", help="poll every enabled source once, process everything, exit")
+    p.add_argument("--no-web", action="store_true", help="run without the web server (a worker)")
+    p.add_argument("--host", default="127.0.0.1", help="web server address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
+    p.set_defaults(handler=run)
+
+    p = sub.add_parser("poll", help="poll now: every enabled source, or the named ones")
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="source names (default: all enabled)")
+    p.set_defaults(handler=poll)
+
+    p = sub.add_parser("digest", help="preview or send digests")
+    dsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = dsub.add_parser("preview", help="render the digest that would be sent now, without sending")
+    q.add_argument("--subscriber", type=email, metavar="EMAIL", help="whose digest (default: the first subscriber)")
+    q.add_argument("--html", type=Path, metavar="FILE", help="also write the HTML part to FILE")
+    q.set_defaults(handler=digest_preview)
+    q = dsub.add_parser("send", help="send the digests that are due now (or one subscriber's, now)")
+    q.add_argument("--subscriber", type=email, metavar="EMAIL", help="send this subscriber's digest now")
+    q.set_defaults(handler=digest_send)
+
+    p = sub.add_parser("config", help="the effective settings, secrets masked")
+    p.set_defaults(handler=show_config)
+
+
+def init(args: argparse.Namespace) -> int:
+    settings = config.load()
+
+    async def main() -> seeds.Loaded:
+        async with database(settings, upgrade=True) as pool, pool.connection() as conn:
+            return await seeds.load(conn)
+
+    loaded = runtime.run(main)
+    print(
+        f"schema current; seeds loaded: {loaded.articles} articles, {loaded.sources} sources, "
+        f"{loaded.keywords} keywords added"
+    )
+    return 0
+
+
+def poll(args: argparse.Namespace) -> int:
+    settings = config.load()
+    from spiders.crawl import poll as poll_sources
+
+    async def main() -> dict:
+        async with database(settings) as pool:
+            async with pool.connection() as conn:
+                chosen = await sources.enabled(conn, args.sources)
+            return await poll_sources(pool, settings, chosen)
+
+    stats = runtime.run(main)
+    failed = 0
+    for name, st in stats.items():
+        line = f"{name}: fetched {st.fetched}, new {st.new}, duplicates {st.duplicates}, errors {len(st.errors)}"
+        if st.errors:
+            line += f" ({st.errors[0]})"
+            failed += 1
+        print(line)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = config.load()
+    return runtime.run(lambda: serve(settings, args))
+
+
+async def serve(settings: config.Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from alerts import delivery
+    from monitor.scheduler import Schedule
+    from monitor.web.app import create_app
+    from spiders.crawl import poll as poll_sources
+
+    async with database(settings, upgrade=True) as pool:
+        async with pool.connection() as conn:
+            await seeds.load(conn)
+        if args.once:
+            async with pool.connection() as conn:
+                chosen = await sources.enabled(conn)
+            await poll_sources(pool, settings, chosen)
+            await delivery.send_pending(pool, settings)
+            return 0
+        schedule = Schedule(pool, settings)
+        schedule.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        server = None
+        tasks = []
+        if not args.no_web:
+
+            class Server(uvicorn.Server):
+                @contextlib.contextmanager
+                def capture_signals(self):  # type: ignore[no-untyped-def, override]
+                    yield  # the service handles SIGTERM/SIGINT itself, for everything on the loop
+
+            app = create_app(pool, lambda: schedule.alive)
+            server = Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", lifespan="off"))
+            tasks.append(asyncio.ensure_future(server.serve()))
+            print(f"newswatch: serving http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+        await stop.wait()
+        if server is not None:
+            server.should_exit = True
+        schedule.shutdown()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return 0
+
+
+def _subscriber_rows(emails: str | None) -> Any:
+    async def rows(conn: Any) -> list[dict]:
+        if emails:
+            return [await subscribers.get(conn, emails)]
+        return await subscribers.list_all(conn, active_only=True)
+
+    return rows
+
+
+def digest_preview(args: argparse.Namespace) -> int:
+    settings = config.load()
+    from alerts import delivery
+
+    async def main() -> Any:
+        async with database(settings) as pool:
+            async with pool.connection() as conn:
+                subs = await _subscriber_rows(args.subscriber)(conn)
+            if not subs:
+                return None
+            return await delivery.build(pool, settings, subs[0], datetime.now(UTC))
+
+    prepared = runtime.run(main)
+    if prepared is None:
+        print("nothing new for this subscriber", file=sys.stderr)
+        return 0
+    print(prepared.text)
+    if args.html:
+        args.html.write_text(prepared.html, encoding="utf-8")
+    return 0
+
+
+def digest_send(args: argparse.Namespace) -> int:
+    settings = config.load()
+    from alerts import delivery
+
+    async def main() -> tuple[int, Any]:
+        now = datetime.now(UTC)
+        async with database(settings) as pool:
+            async with pool.connection() as conn:
+                subs = await _subscriber_rows(args.subscriber)(conn)
+            prepared = 0
+            for sub in subs:
+                if args.subscriber or _due(sub, now):
+                    prepared += (
+                        await delivery.prepare(pool, settings, sub, now, force=bool(args.subscriber))
+                    ) is not None
+            result = await delivery.send_pending(pool, settings, subs[0]["id"] if args.subscriber else None)
+            return prepared, result
+
+    prepared, result = runtime.run(main)
+    print(f"digests: {result.sent} sent, {result.deferred} deferred, {result.failed} failed")
+    return 1 if result.failed else 0
+
+
+def _due(sub: dict, now: datetime) -> bool:
+    """Due when the subscriber's local send time has passed today."""
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo(sub["tz"]))
+    return local.time() >= sub["send_at"]
+
+
+def show_config(args: argparse.Namespace) -> int:
+    settings = config.load()
+    from monitor.cli.output import table
+
+    table(
+        [{"variable": v, "value": s, "from": o} for v, s, o in settings.shown()],
+        ["variable", "value", "from"],
+        widths={"value": 100},
+    )
+    return 0

@@ -1,0 +1,183 @@
+"""The one table of settings: every setting once, with its type, default, check and help.
+
+Effective value = environment variable, else `newswatch.toml` (in the working folder, or the file
+named by NEWSWATCH_CONFIG), else the default. `newswatch config` prints them, secrets masked.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from monitor import __version__
+from monitor.errors import UsageError
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        value = kind(raw)
+        if value <= 0:
+            raise ValueError(f"must be positive, got {raw!r}")
+        return value
+
+    return parse
+
+
+def _url(*schemes: str) -> Callable[[str], str | None]:
+    def parse(raw: str) -> str | None:
+        if not raw:
+            return None
+        if urlsplit(raw).scheme not in schemes:
+            raise ValueError(f"must start with {' or '.join(s + '://' for s in schemes)}, got {mask_url(raw)!r}")
+        return raw
+
+    return parse
+
+
+def _text(raw: str) -> str | None:
+    return raw or None
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # attribute name; the variable is NEWSWATCH_<NAME>, the toml key is <name>
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return "NEWSWATCH_" + self.name.upper()
+
+
+DEFAULT_USER_AGENT = f"Newswatch/{__version__} (+https://github.com/newswatch/newswatch)"
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", str, "./.newswatch", "folder for the embedded database, outbox and logs"),
+    Setting(
+        "database_url",
+        _url("postgresql", "postgres"),
+        None,
+        "postgresql://… of an existing server; unset: embedded PostgreSQL under NEWSWATCH_HOME/pg",
+        secret=True,
+    ),
+    Setting(
+        "smtp_url",
+        _url("smtp", "smtps"),
+        None,
+        "smtp://user:pass@host:port (STARTTLS when offered), smtps://… for implicit TLS; "
+        "unset: digests are written as .eml files to NEWSWATCH_HOME/outbox/",
+        secret=True,
+    ),
+    Setting("mail_from", str, "newswatch@localhost", "sender address of the digests"),
+    Setting(
+        "web_token",
+        _text,
+        None,
+        "bearer token required for every write through the web UI/API; unset: writes only from loopback",
+        secret=True,
+    ),
+    Setting("user_agent", str, DEFAULT_USER_AGENT, "User-Agent for every fetch"),
+    Setting(
+        "allow_private_networks",
+        _bool,
+        False,
+        "allow sources on loopback and private addresses (tests, intranets); also checked after redirects",
+    ),
+    Setting("max_body_mb", _positive(float), 15.0, "per-response cap in MiB, counted after decompression"),
+    Setting("fetch_timeout_s", _positive(float), 30.0, "deadline for one HTTP request, in seconds"),
+)
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ***, for messages and `newswatch config`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = (parts.username or "") + ":***"
+    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[1]}"))
+
+
+class Settings:
+    """Effective settings; attribute access by setting name (`settings.smtp_url`)."""
+
+    def __init__(self, values: Mapping[str, Any], origins: Mapping[str, str]):
+        self._values = dict(values)
+        self.origins = dict(origins)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def home_path(self) -> Path:
+        return Path(self._values["home"]).expanduser().resolve()
+
+    def shown(self) -> list[tuple[str, str, str]]:
+        """(variable, value as shown, origin) for every setting, secrets masked."""
+        rows = []
+        for s in SETTINGS:
+            value = self._values[s.name]
+            if value is None:
+                text = "(unset)"
+            elif s.secret:
+                text = mask_url(value) if "://" in str(value) else "***"
+            else:
+                text = str(value).lower() if isinstance(value, bool) else str(value)
+            rows.append((s.env, text, self.origins[s.name]))
+        return rows
+
+
+def load(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Read the environment, then newswatch.toml, then defaults. Bad values are usage errors."""
+    env = os.environ if environ is None else environ
+    config_file = (
+        Path(env["NEWSWATCH_CONFIG"]) if env.get("NEWSWATCH_CONFIG") else (cwd or Path.cwd()) / "newswatch.toml"
+    )
+    file_values: dict[str, Any] = {}
+    if config_file.exists():
+        try:
+            file_values = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"config: cannot read {config_file}: {exc}") from exc
+        known = {s.name for s in SETTINGS}
+        unknown = sorted(set(file_values) - known)
+        if unknown:
+            raise UsageError(f"config: unknown setting {unknown[0]!r} in {config_file}")
+    elif env.get("NEWSWATCH_CONFIG"):
+        raise UsageError(f"config: NEWSWATCH_CONFIG names {config_file}, which does not exist")
+
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for s in SETTINGS:
+        if s.env in env:
+            raw, origin = env[s.env], "environment"
+        elif s.name in file_values:
+            raw, origin = str(file_values[s.name]), str(config_file)
+        else:
+            values[s.name], origins[s.name] = s.default, "default"
+            continue
+        try:
+            values[s.name] = s.parse(raw)
+        except ValueError as exc:
+            raise UsageError(f"config: {s.env}: {exc}") from exc
+        origins[s.name] = origin
+    return Settings(values, origins)

@@ -1,0 +1,41 @@
+"""Connections: which PostgreSQL to use, and the async pool every part of the service shares."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from monitor.config import Settings, mask_url
+from monitor.db import embedded
+from monitor.errors import DatabaseError
+
+
+def database_url(settings: Settings) -> str:
+    """The configured server, or the embedded one (started if needed)."""
+    if settings.database_url:
+        return str(settings.database_url)
+    return embedded.start(settings.home_path)
+
+
+async def check_reachable(url: str) -> None:
+    """Fail fast, naming the URL tried, when the server cannot be reached."""
+    try:
+        conn = await psycopg.AsyncConnection.connect(url, connect_timeout=5)
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseError(f"database: could not connect to {mask_url(url)}: {reason}") from exc
+    await conn.close()
+
+
+async def open_pool(url: str, max_size: int = 8) -> AsyncConnectionPool:
+    await check_reachable(url)
+    pool = AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_size,
+        kwargs={"row_factory": dict_row, "autocommit": True},
+        open=False,
+    )
+    await pool.open(wait=True, timeout=15)
+    return pool

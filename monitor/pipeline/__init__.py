@@ -1,0 +1,1 @@
+"""The stages one article goes through, in order: canonical → extract → dedup → match, run by ingest."""

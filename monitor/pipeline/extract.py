@@ -1,0 +1,80 @@
+"""Understanding a page: clean text, title, date and language, with trafilatura and py3langid."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import py3langid
+import trafilatura
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The publication moment to the second, where the page states it (trafilatura keeps only the day).
+_PUBLISHED_META = re.compile(
+    r"""<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|og:published_time|datePublished)["']"""
+    r"""[^>]*content=["']([^"']+)["']""",
+    re.IGNORECASE,
+)
+_JSONLD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Extracted:
+    title: str
+    text: str
+    published: datetime | None
+    lang: str | None
+    published_day_only: bool = False  # True when only the day is known (no time in the page)
+
+
+def clean(text: str) -> str:
+    """NUL and control characters removed (PostgreSQL refuses NUL in text)."""
+    return _CONTROL.sub("", text)
+
+
+def detect_language(text: str) -> str | None:
+    if len(text.strip()) < 20:
+        return None
+    lang, _score = py3langid.classify(text[:2000])
+    return str(lang)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(value[:10]), datetime.min.time())
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def extract(html: str, url: str) -> Extracted:
+    """The article in `html`: title, main text (boilerplate removed), date and language."""
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        deduplicate=False,
+    )
+    stated = _PUBLISHED_META.search(html) or _JSONLD_PUBLISHED.search(html)
+    precise = _parse_date(stated.group(1)) if stated else None
+    if doc is None:
+        return Extracted("", "", precise, None)
+    text = clean(doc.text or "")
+    title = clean(doc.title or "")
+    day = None if precise else _parse_date(doc.date)
+    return Extracted(
+        title=title,
+        text=text,
+        published=precise or day,
+        lang=detect_language(text),
+        published_day_only=day is not None,
+    )

@@ -1,0 +1,91 @@
+"""Runs one fetched page through the stages: canonical URL → extract → exact dedup → match → store.
+
+Only rows that are new in the database go on to matching, so a page fetched twice is never
+matched (or told) twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from psycopg_pool import AsyncConnectionPool
+
+from monitor.pipeline.canonical import canonicalise
+from monitor.pipeline.dedup import content_hash
+from monitor.pipeline.extract import clean, extract
+from monitor.pipeline.match import match
+from monitor.query.fold import fold
+from monitor.query.match import Doc
+from monitor.query.parse import Node
+from monitor.store import articles
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """An article page as the spider got it, with what the feed said about it."""
+
+    source_id: int
+    outlet: str
+    link: str  # the link that led here (feed item)
+    final_url: str  # after redirects
+    html: str
+    raw: bytes
+    headers: dict[str, str]
+    fetched_at: datetime
+    guid: str | None = None
+    feed_title: str | None = None
+    feed_published: datetime | None = None
+    feed_summary: str | None = None
+    source_lang: str | None = None
+
+
+@dataclass
+class Keywords:
+    """The watched keywords, parsed once per poll."""
+
+    items: list[tuple[int, str, Node]] = field(default_factory=list)
+
+    def ids_matching(self, doc: Doc) -> list[int]:
+        names = set(match(doc, [(name, tree) for _, name, tree in self.items]))
+        return [kid for kid, name, _ in self.items if name in names]
+
+
+async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -> str:
+    """Store the article once; returns 'new', 'duplicate' (stored, linked to its original) or 'known'."""
+    extracted = await asyncio.to_thread(extract, item.html, item.final_url)
+    title = extracted.title or clean(item.feed_title or "")
+    text = extracted.text or clean(item.feed_summary or "")
+    published = extracted.published or item.feed_published or item.fetched_at
+    if extracted.published_day_only and item.feed_published and item.feed_published.date() == published.date():
+        published = item.feed_published  # the same day, to the minute
+    published = min(published, datetime.now(UTC))  # never in the future
+    lang = extracted.lang or item.source_lang
+    doc = Doc.of(title, text, item.outlet, lang)
+    new = articles.NewArticle(
+        source_id=item.source_id,
+        outlet=item.outlet,
+        url=canonicalise(item.final_url),
+        guid=item.guid,
+        title=title,
+        text=text,
+        folded=doc.folded,
+        folded_title=doc.folded_title,
+        folded_outlet=fold(item.outlet),
+        lang=lang,
+        published_at=published,
+        fetched_at=item.fetched_at,
+        content_hash=content_hash(text),
+        final_url=item.final_url,
+        raw_sha256=hashlib.sha256(item.raw).hexdigest(),
+        fetch_headers=item.headers,
+    )
+    async with pool.connection() as conn:
+        saved = await articles.save(conn, new)
+        if saved is None:
+            return "known"
+        article_id, duplicate_of = saved
+        await articles.add_matches(conn, article_id, keywords.ids_matching(doc))
+    return "duplicate" if duplicate_of else "new"

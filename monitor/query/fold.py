@@ -1,0 +1,49 @@
+"""Text as readers see it: the folding that both keyword matching and archive search use.
+
+Rules, applied in this order to titles, texts and queries alike:
+1. Turkish and Azerbaijani capitals first: `İ` becomes `i` (Python's "İ".lower() would leave a
+   combining dot behind) and dotless `ı` becomes `i`, so `İlham`, `ILHAM`, `Ilham` and `ılham` are one
+   word: a reader of English, Azerbaijani or Turkish spells the same name with either letter.
+2. Unicode case folding (`ƏLİYEV` → `əliyev`, `ВЫБОРЫ` → `выборы`, `ß` → `ss`).
+3. Diacritics dropped (NFKD, combining marks removed): `seçki` = `secki`, `Ş` = `s`, `ё` = `е`,
+   `ü` = `u`; except Russian `й`, a letter of its own, which is kept.
+4. Azerbaijani `ə` is written `a` (Əliyev → aliyev), as English and Russian transliterations do
+   (Aliyev, Алиев is another script and stays Cyrillic).
+5. Words are runs of letters and digits; everything else (punctuation, apostrophes, line breaks,
+   runs of spaces) separates words, so `Aliyev's` holds the word `aliyev` and a phrase matches
+   across a line break.
+
+The folded form of a text is its words joined by single spaces with a space at each end
+(" cec chairman said "), so a word, a phrase or a prefix is a plain substring test, in Python and
+in SQL (LIKE) alike: the two matchers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+")
+_KEEP = {"й": "\x00", "Й": "\x01"}  # protected from rule 3, restored after
+_RESTORE = {"\x00": "й", "\x01": "й"}
+
+
+def fold_word_chars(text: str) -> str:
+    text = text.replace("İ", "i").replace("ı", "i").replace("I", "i")
+    for letter, mark in _KEEP.items():
+        text = text.replace(letter, mark)
+    text = text.casefold()
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    for mark, letter in _RESTORE.items():
+        text = text.replace(mark, letter)
+    return unicodedata.normalize("NFC", text).replace("ə", "a")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, in order."""
+    return _WORD.findall(fold_word_chars(text))
+
+
+def fold(text: str) -> str:
+    """The folded form used for matching: ' word word … ' (empty text gives ' ')."""
+    return " " + " ".join(words(text)) + " "

@@ -1,0 +1,182 @@
+"""The query language of keywords and search, parsed into one tree.
+
+    query   := either ("OR" either)*          a OR b
+    either  := unary+                         terms side by side must all match
+    unary   := "-" unary | primary            -excluded
+    primary := "(" query ")" | field? value   title:"snap election", lang:ru
+    value   := word | word* | "phrase"
+
+Words and phrases are folded (monitor.query.fold) when parsed, so the tree holds exactly what
+will be looked for. A malformed query raises QueryError, which says where it went wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from monitor.errors import UsageError
+from monitor.query.fold import words
+
+FIELDS = ("title", "source", "lang")
+
+
+class QueryError(UsageError):
+    def __init__(self, message: str, query: str, position: int):
+        super().__init__(f"query: {message} at position {position + 1}: {query!r}")
+        self.position = position
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word, a prefix (`prefix=True`: the last word may continue) or a phrase of several words."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+    field: str | None = None  # None: title and text; "title"; "source"; "lang"
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Node
+
+
+Node = Term | And | Or | Not
+
+_TOKEN = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|(?P<phrase>"[^"]*"?)|(?P<minus>-)(?=\S)|(?P<word>[^\s()"]+))')
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    text: str
+    pos: int
+
+
+def _tokens(query: str) -> list[_Tok]:
+    toks, pos = [], 0
+    while pos < len(query):
+        m = _TOKEN.match(query, pos)
+        if not m or m.end() == pos:
+            if query[pos:].strip() == "":
+                break
+            raise QueryError("a lone '-' excludes nothing", query, pos + len(query[pos:]) - len(query[pos:].lstrip()))
+        kind = m.lastgroup or ""
+        toks.append(_Tok(kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    return toks
+
+
+class _Parser:
+    def __init__(self, query: str):
+        self.query = query
+        self.toks = _tokens(query)
+        self.i = 0
+
+    def fail(self, message: str, tok: _Tok | None = None) -> QueryError:
+        pos = tok.pos if tok else len(self.query)
+        return QueryError(message, self.query, pos)
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def is_or(self, tok: _Tok | None) -> bool:
+        return tok is not None and tok.kind == "word" and tok.text == "OR"
+
+    def query_(self) -> Node:
+        parts = [self.either()]
+        while self.is_or(self.peek()):
+            tok = self.take()
+            if self.peek() is None or self.peek().kind == "close" or self.is_or(self.peek()):  # type: ignore[union-attr]
+                raise self.fail("OR needs something on both sides", tok)
+            parts.append(self.either())
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def either(self) -> Node:
+        parts: list[Node] = []
+        first = self.peek()
+        while (tok := self.peek()) is not None and tok.kind != "close" and not self.is_or(tok):
+            part = self.unary()
+            if part is not None:  # punctuation alone ("--", ";") says nothing and is skipped
+                parts.append(part)
+        if not parts:
+            tok = self.peek()
+            if self.is_or(tok):
+                raise self.fail("OR needs something on both sides", tok)
+            if first is not None and first is not tok:
+                raise self.fail("nothing to look for: no letters or digits", first)
+            raise self.fail('expected a word, a "phrase" or (', tok)
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def unary(self) -> Node | None:
+        tok = self.take()
+        if tok.kind == "minus":
+            if self.peek() is None:
+                raise self.fail("'-' must be followed by what to exclude", tok)
+            excluded = self.unary()
+            return Not(excluded) if excluded is not None else None
+        if tok.kind == "open":
+            if (nxt := self.peek()) is not None and nxt.kind == "close":
+                raise self.fail("empty parentheses", nxt)
+            inner = self.query_()
+            close = self.peek()
+            if close is None or close.kind != "close":
+                raise self.fail("missing ')'", close)
+            self.take()
+            return inner
+        if tok.kind == "phrase":
+            return self.term(tok, None)
+        if tok.kind == "word":
+            field, sep, rest = tok.text.partition(":")
+            if sep and field in FIELDS:
+                if rest:
+                    return self.term(_Tok("word", rest, tok.pos + len(field) + 1), field)
+                value = self.peek()
+                if value is None or value.kind not in ("phrase", "word") or value.pos != tok.pos + len(tok.text):
+                    raise self.fail(f'{field}: needs a word or a "phrase" right after it', tok)
+                return self.term(self.take(), field)
+            return self.term(tok, None)
+        raise self.fail("unexpected ')'", tok)
+
+    def term(self, tok: _Tok, field: str | None) -> Term | None:
+        text = tok.text
+        if tok.kind == "phrase":
+            if len(text) < 2 or not text.endswith('"'):
+                raise self.fail("unclosed quote", tok)
+            found = words(text[1:-1])
+            if not found:
+                raise self.fail("empty phrase", tok)
+            return Term(tuple(found), False, field)
+        prefix = text.endswith("*")
+        found = words(text.rstrip("*"))
+        if not found:
+            if field:
+                raise self.fail(f"{field}: needs a word with letters or digits", tok)
+            return None
+        return Term(tuple(found), prefix, field)
+
+
+def parse(query: str) -> Node | None:
+    """The tree of `query`, or None for an empty query (which matches everything in a search)."""
+    if not query.strip():
+        return None
+    parser = _Parser(query)
+    tree = parser.query_()
+    if (tok := parser.peek()) is not None:
+        raise parser.fail("unexpected ')'", tok)
+    return tree

@@ -1,0 +1,39 @@
+"""One event loop for everything: Twisted's asyncio reactor drives the asyncio loop, so Scrapy,
+APScheduler, psycopg and uvicorn all run on it (see ../DESIGN.md, "Process model")."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def run(main: Callable[[], Awaitable[T]]) -> T:
+    """Run `main()` to completion on the asyncio reactor and return its result (or raise)."""
+    from scrapy.utils.reactor import install_reactor
+
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    from twisted.internet import defer, reactor
+
+    outcome: dict[str, Any] = {}
+
+    def start() -> None:
+        task = asyncio.ensure_future(main())
+
+        def done(result: Any) -> None:
+            outcome["result"] = result
+            reactor.stop()  # type: ignore[attr-defined]
+
+        def failed(failure: Any) -> None:
+            outcome["error"] = failure.value
+            reactor.stop()  # type: ignore[attr-defined]
+
+        defer.Deferred.fromFuture(task).addCallbacks(done, failed)
+
+    reactor.callWhenRunning(start)  # type: ignore[attr-defined]
+    reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]  # type: ignore[no-any-return]

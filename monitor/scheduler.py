@@ -1,0 +1,114 @@
+"""The schedule of `newswatch run`: each enabled source's poll and each subscriber's daily digest,
+as APScheduler jobs on the service's event loop, reconciled with the database every minute so that
+sources and subscribers added through the CLI or the web are picked up."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from psycopg_pool import AsyncConnectionPool
+
+from alerts import delivery
+from monitor.config import Settings
+from monitor.store import sources, subscribers
+from spiders.crawl import poll
+
+log = logging.getLogger(__name__)
+
+RECONCILE_S = 60
+
+
+class Schedule:
+    def __init__(self, pool: AsyncConnectionPool, settings: Settings):
+        self.pool = pool
+        self.settings = settings
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.last_tick: datetime | None = None
+
+    def start(self) -> None:
+        self.scheduler.add_job(
+            self.reconcile,
+            IntervalTrigger(seconds=RECONCILE_S),
+            id="reconcile",
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+        )
+        self.scheduler.add_job(
+            self.send_pending,
+            IntervalTrigger(seconds=60),
+            id="outbox",
+            max_instances=1,
+            coalesce=True,
+        )
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown(wait=False)
+
+    @property
+    def alive(self) -> bool:
+        return bool(self.scheduler.running)
+
+    async def reconcile(self) -> None:
+        self.last_tick = datetime.now(UTC)
+        async with self.pool.connection() as conn:
+            srcs = await sources.enabled(conn)
+            subs = await subscribers.list_all(conn, active_only=True)
+        wanted: dict[str, tuple[Any, Any, tuple]] = {}
+        for s in srcs:
+            trigger = IntervalTrigger(seconds=s["interval_s"])
+            wanted[f"poll:{s['id']}:{s['interval_s']}"] = (self.poll_source, trigger, (s["id"],))
+        for sub in subs:
+            at = sub["send_at"]
+            trigger = CronTrigger(hour=at.hour, minute=at.minute, timezone=sub["tz"])
+            wanted[f"digest:{sub['id']}:{at}:{sub['tz']}"] = (self.send_digest, trigger, (sub["email"],))
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(("poll:", "digest:")) and job.id not in wanted:
+                job.remove()
+        for job_id, (func, trigger, args) in wanted.items():
+            if self.scheduler.get_job(job_id) is None:
+                first = None
+                if job_id.startswith("poll:"):  # first poll soon, spread over a minute
+                    first = datetime.now(UTC) + timedelta(seconds=hash(job_id) % 60)
+                self.scheduler.add_job(
+                    func,
+                    trigger,
+                    args=args,
+                    id=job_id,
+                    max_instances=1,
+                    coalesce=True,
+                    misfire_grace_time=None,
+                    **({"next_run_time": first} if first else {}),
+                )
+
+    async def poll_source(self, source_id: int) -> None:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("SELECT * FROM sources WHERE id = %s AND enabled", (source_id,))
+            row = await cur.fetchone()
+        if row is None or row["next_poll_at"] > datetime.now(UTC):
+            return  # removed, disabled, or backing off after failures
+        stats = await poll(self.pool, self.settings, [row])
+        for name, st in stats.items():
+            log.info(
+                "poll %s: fetched %d, new %d, duplicates %d, errors %d",
+                name,
+                st.fetched,
+                st.new,
+                st.duplicates,
+                len(st.errors),
+            )
+
+    async def send_digest(self, email: str) -> None:
+        async with self.pool.connection() as conn:
+            sub = await subscribers.get(conn, email)
+        await delivery.prepare(self.pool, self.settings, sub, datetime.now(UTC))
+        await delivery.send_pending(self.pool, self.settings, sub["id"])
+
+    async def send_pending(self) -> None:
+        await delivery.send_pending(self.pool, self.settings)

@@ -1,0 +1,74 @@
+"""Loading `seeds/`: the seed articles, the default sources and the default keywords. Idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from psycopg import AsyncConnection
+
+from monitor.pipeline.dedup import content_hash
+from monitor.query.fold import fold
+from monitor.query.match import Doc
+from monitor.store import articles, keywords, sources
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEED_SOURCE = "seeds"
+_DATE_HEADER = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*")
+
+
+@dataclass
+class Loaded:
+    articles: int = 0
+    sources: int = 0
+    keywords: int = 0
+
+
+def seed_text(raw: str) -> str:
+    """The article text of a seed file: the leading `date YYYY-MM-DD` header removed."""
+    return _DATE_HEADER.sub("", raw, count=1).strip()
+
+
+def _read(path: Path) -> dict:
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+async def load(conn: AsyncConnection, folder: Path = SEEDS_DIR) -> Loaded:
+    loaded = Loaded()
+    await sources.ensure(conn, SEED_SOURCE, "seed:", kind="seed", interval_s=86400)
+    seed_source = await sources.get(conn, SEED_SOURCE)
+    for spec in _read(folder / "articles.toml").get("article", []):
+        text = seed_text((folder / spec["file"]).read_text(encoding="utf-8"))
+        doc = Doc.of(spec["title"], text, spec["outlet"], spec.get("lang"))
+        published = datetime.fromisoformat(spec["published"]).replace(tzinfo=UTC)
+        saved = await articles.save(
+            conn,
+            articles.NewArticle(
+                source_id=seed_source["id"],
+                outlet=spec["outlet"],
+                url=f"seed:{spec['key']}",
+                guid=spec["key"],
+                title=spec["title"],
+                text=text,
+                folded=doc.folded,
+                folded_title=doc.folded_title,
+                folded_outlet=fold(spec["outlet"]),
+                lang=spec.get("lang"),
+                published_at=published,
+                fetched_at=datetime.now(UTC),
+                content_hash=content_hash(text),
+                raw_sha256=hashlib.sha256(text.encode()).hexdigest(),
+                is_seed=True,
+            ),
+        )
+        loaded.articles += saved is not None
+    for spec in _read(folder / "sources.toml").get("source", []):
+        loaded.sources += await sources.ensure(conn, spec["name"], spec["url"], lang=spec.get("lang"))
+    for spec in _read(folder / "keywords.toml").get("keyword", []):
+        loaded.keywords += await keywords.ensure(conn, spec["name"], spec["query"])
+    return loaded

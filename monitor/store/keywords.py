@@ -1,0 +1,93 @@
+"""Watched keywords, their matches, and what a query would have caught."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection, errors
+
+from monitor.errors import UsageError
+from monitor.query import parse
+from monitor.query.parse import Node
+from monitor.query.sql import compile_sql
+
+Row = dict[str, Any]
+
+
+def checked(query: str) -> Node:
+    """The tree of a keyword query; an empty or malformed one is a usage error."""
+    tree = parse(query)
+    if tree is None:
+        raise UsageError("keywords: the query is empty")
+    return tree
+
+
+async def add(conn: AsyncConnection, name: str, query: str) -> Row:
+    """Save the keyword and match the whole archive at once, so its history is there."""
+    tree = checked(query)
+    condition, params = compile_sql(tree)
+    try:
+        async with conn.transaction():
+            cur = await conn.execute("INSERT INTO keywords (name, query) VALUES (%s, %s) RETURNING *", (name, query))
+            row = await cur.fetchone()
+            assert row is not None
+            await conn.execute(
+                (
+                    "INSERT INTO article_keywords (article_id, keyword_id) SELECT a.id, %s FROM articles a WHERE "
+                    + condition
+                ).encode(),
+                [row["id"], *params],
+            )
+    except errors.UniqueViolation:
+        raise UsageError(f"keywords: a keyword named {name!r} already exists") from None
+    return row
+
+
+async def ensure(conn: AsyncConnection, name: str, query: str) -> bool:
+    """Add the keyword unless one of that name exists; True when added."""
+    exists = await (await conn.execute("SELECT 1 FROM keywords WHERE name = %s", (name,))).fetchone()
+    if exists:
+        return False
+    await add(conn, name, query)
+    return True
+
+
+async def preview(conn: AsyncConnection, query: str, days: int = 30) -> tuple[int, list[Row]]:
+    """How many articles stored in the last `days` the query matches, and up to three of them."""
+    condition, params = compile_sql(checked(query))
+    recent = "a.stored_at > now() - make_interval(days => %s) AND a.duplicate_of IS NULL AND "
+    cur = await conn.execute(
+        ("SELECT count(*) AS n FROM articles a WHERE " + recent + condition).encode(), [days, *params]
+    )
+    count = (await cur.fetchone() or {"n": 0})["n"]
+    cur = await conn.execute(
+        (
+            "SELECT a.id, a.title, a.outlet AS source, a.published_at FROM articles a WHERE "
+            + recent
+            + condition
+            + " ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT 3"
+        ).encode(),
+        [days, *params],
+    )
+    return count, await cur.fetchall()
+
+
+async def list_all(conn: AsyncConnection) -> list[Row]:
+    cur = await conn.execute(
+        "SELECT k.*, (SELECT count(*) FROM article_keywords ak WHERE ak.keyword_id = k.id) AS articles"
+        " FROM keywords k ORDER BY k.name"
+    )
+    return await cur.fetchall()
+
+
+async def trees(conn: AsyncConnection) -> list[tuple[int, str, Node]]:
+    """(id, name, tree) of every keyword, for matching new articles."""
+    rows = await (await conn.execute("SELECT id, name, query FROM keywords ORDER BY id")).fetchall()
+    return [(r["id"], r["name"], checked(r["query"])) for r in rows]
+
+
+async def remove(conn: AsyncConnection, name: str) -> None:
+    """Forget the keyword and its matches; the articles stay."""
+    cur = await conn.execute("DELETE FROM keywords WHERE name = %s RETURNING id", (name,))
+    if await cur.fetchone() is None:
+        raise UsageError(f"keywords: no keyword named {name!r} (see `newswatch keywords list`)")

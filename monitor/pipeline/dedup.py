@@ -1,10 +1,23 @@
-"""Exact duplicates: the same text, however it was spaced or cased, has the same content hash."""
+"""Duplicates: exact (the same normalised text) and near (most of one text reproduced in another).
+
+The near test is containment, |A∩B| / min(|A|, |B|) over word shingles: a trimmed copy, an
+extended copy, a copy with a new lead or the story inside a longer page all reproduce nearly all of
+the smaller text. Two different stories that end with the same background paragraphs (Trend's
+election stories do) share only that tail, well under THRESHOLD of either.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
+from monitor.pipeline.fingerprint import Signature, containment_estimate, shingles
 from monitor.query.fold import words
+
+THRESHOLD = 0.6  # containment from which one text reproduces another (tuned on tests/dedup_eval)
+MIN_SHARED = 10  # shingles: below this, two texts share a sentence or two, never a story
+ESTIMATE_MARGIN = 0.2  # MinHash estimates are rough (64 values): check the real text from THRESHOLD - margin
+CHECK_AT_MOST = 20  # candidates whose real text is compared, best estimates first
 
 
 def content_hash(text: str) -> str | None:
@@ -13,3 +26,59 @@ def content_hash(text: str) -> str | None:
     if len(found) < 20:
         return None
     return hashlib.sha256(" ".join(found).encode()).hexdigest()
+
+
+def containment(a: set[str], b: set[str]) -> float:
+    """The share of the smaller shingle set found in the larger; 0 when they share too little."""
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    if shared < min(MIN_SHARED, len(a), len(b)):
+        return 0.0
+    return shared / min(len(a), len(b))
+
+
+def is_duplicate(a: str, b: str) -> tuple[bool, float]:
+    """Whether one text reproduces the other, and their containment."""
+    score = containment(shingles(a), shingles(b))
+    return score >= THRESHOLD, score
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored article that may be reproduced: its root (what it itself reproduces, or itself)."""
+
+    article_id: int
+    root_id: int
+    root_is_seed: bool
+    signature: Signature
+
+
+def worth_checking(new: Signature, candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates whose estimated containment could reach THRESHOLD, best first."""
+    scored = [(containment_estimate(new, c.signature), c) for c in candidates]
+    scored = [sc for sc in scored if sc[0] >= THRESHOLD - ESTIMATE_MARGIN]
+    scored.sort(key=lambda sc: (-sc[0], sc[1].article_id))
+    return [c for _, c in scored[:CHECK_AT_MOST]]
+
+
+@dataclass(frozen=True)
+class Original:
+    """What a new article reproduces: the earliest article or seed, and how closely."""
+
+    article_id: int
+    is_seed: bool
+    similarity: float
+
+
+def choose(matches: list[tuple[Candidate, float]]) -> Original | None:
+    """Among verified matches (candidate, containment ≥ THRESHOLD): a seed first, else the earliest root."""
+    if not matches:
+        return None
+    by_root: dict[int, tuple[bool, float]] = {}
+    for c, score in matches:
+        seed, best = by_root.get(c.root_id, (c.root_is_seed, 0.0))
+        by_root[c.root_id] = (seed, max(best, score))
+    root = min(by_root, key=lambda r: (not by_root[r][0], r))  # ids grow with time: the smallest is the earliest
+    seed, score = by_root[root]
+    return Original(root, seed, round(score, 4))

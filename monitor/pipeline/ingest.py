@@ -1,4 +1,4 @@
-"""Runs one fetched page through the stages: canonical URL → extract → exact dedup → match → store.
+"""Runs one fetched page through the stages: canonical URL → extract → fingerprint → dedup and story → match → store.
 
 Only rows that are new in the database go on to matching, so a page fetched twice is never
 matched (or told) twice.
@@ -16,7 +16,9 @@ from psycopg_pool import AsyncConnectionPool
 from monitor.pipeline.canonical import canonicalise
 from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.extract import clean, extract
+from monitor.pipeline.fingerprint import fingerprint
 from monitor.pipeline.match import match
+from monitor.pipeline.stories import terms as story_terms
 from monitor.query.fold import fold
 from monitor.query.match import Doc
 from monitor.query.parse import Node
@@ -64,6 +66,7 @@ async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -
     published = min(published, datetime.now(UTC))  # never in the future
     lang = extracted.lang or item.source_lang
     doc = Doc.of(title, text, item.outlet, lang)
+    signature, terms = await asyncio.to_thread(lambda: (fingerprint(text), story_terms(title, text)))
     new = articles.NewArticle(
         source_id=item.source_id,
         outlet=item.outlet,
@@ -81,6 +84,8 @@ async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -
         final_url=item.final_url,
         raw_sha256=hashlib.sha256(item.raw).hexdigest(),
         fetch_headers=item.headers,
+        signature=signature,
+        terms=terms,
     )
     async with pool.connection() as conn:
         saved = await articles.save(conn, new)

@@ -10,8 +10,11 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from monitor.errors import NewswatchError
+from monitor.pipeline.fingerprint import Signature, fingerprint
+from monitor.pipeline.stories import terms as story_terms
 from monitor.query.parse import Node
 from monitor.query.sql import compile_sql
+from monitor.store import fingerprints, originals, stories
 
 Row = dict[str, Any]
 
@@ -35,6 +38,9 @@ class NewArticle:
     raw_sha256: str | None = None
     fetch_headers: dict[str, str] | None = None
     is_seed: bool = False
+    # computed by the pipeline off the event loop; computed here when missing
+    signature: Signature | None = None
+    terms: set[str] | None = None
 
 
 async def known(conn: AsyncConnection, source_id: int, urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
@@ -50,27 +56,33 @@ async def known(conn: AsyncConnection, source_id: int, urls: list[str], guids: l
 async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] | None:
     """Store `a` once: returns (id, duplicate_of) for a new row, None when its URL or GUID is known.
 
-    An article whose normalised text another article already has is stored too, linked to the
-    earliest one by `duplicate_of`, so who published the copy stays visible.
+    An article that reproduces another (the same normalised text, or most of it: see
+    monitor.pipeline.dedup) is stored too, linked by `duplicate_of` to the earliest one, or to the
+    seed it reproduces (`seed_duplicate`), so who published the copy stays visible. Every new row
+    is indexed for near-duplicate lookups and placed in a story.
     """
+    sig = a.signature or fingerprint(a.text)
+    terms = a.terms if a.terms is not None else story_terms(a.title, a.text)
+    at = a.published_at or a.fetched_at
     try:
         async with conn.transaction():
-            original = None
-            if a.content_hash:
-                cur = await conn.execute(
-                    "SELECT id FROM articles WHERE content_hash = %s ORDER BY id LIMIT 1", (a.content_hash,)
-                )
-                original = await cur.fetchone()
-            duplicate_of = original["id"] if original else None
+            await fingerprints.lock(conn)
+            cur = await conn.execute(
+                "SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)", (a.url, a.source_id, a.guid)
+            )
+            if await cur.fetchone():
+                return None
+            original = await originals.exact(conn, a.content_hash) or await originals.near(conn, a.text, sig)
+            story_id = await originals.story_of(conn, original.article_id) if original else None
+            if story_id is None:
+                story_id = await originals.story(conn, terms, at)
             cur = await conn.execute(
                 """
                 INSERT INTO articles (source_id, outlet, url, guid, title, text, folded, folded_title,
                                       folded_outlet, lang, published_at, fetched_at, content_hash,
-                                      duplicate_of, seed_duplicate, similarity, final_url, raw_sha256,
+                                      duplicate_of, seed_duplicate, similarity, story_id, final_url, raw_sha256,
                                       fetch_headers, is_seed)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-                        coalesce((SELECT is_seed FROM articles WHERE id = %s), false),
-                        CASE WHEN %s::bigint IS NULL THEN NULL ELSE 1.0 END, %s, %s, %s, %s)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
@@ -88,9 +100,10 @@ async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] |
                     a.published_at,
                     a.fetched_at,
                     a.content_hash,
-                    duplicate_of,
-                    duplicate_of,
-                    duplicate_of,
+                    original.article_id if original else None,
+                    original.is_seed if original else False,
+                    original.similarity if original else None,
+                    story_id,
                     a.final_url,
                     a.raw_sha256,
                     Jsonb(a.fetch_headers) if a.fetch_headers is not None else None,
@@ -98,9 +111,13 @@ async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] |
                 ),
             )
             row = await cur.fetchone()
+            if row is None:
+                return None
+            await fingerprints.add(conn, row["id"], sig)
+            await stories.add(conn, row["id"], story_id, at, terms)
     except Exception as exc:
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
-    return (row["id"], duplicate_of) if row else None
+    return row["id"], original.article_id if original else None
 
 
 async def add_matches(conn: AsyncConnection, article_id: int, keyword_ids: list[int]) -> None:

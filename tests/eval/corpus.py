@@ -1,0 +1,161 @@
+"""The labelled evaluation set: originals (tests/eval/originals.py, and the seed of seeds/), and
+copies made from them the way outlets make them: a MENAFN-style prefix with hard line breaks and a
+disclaimer, a trimmed copy, a copy with a new lead, an extended copy, the story inside heavy
+boilerplate, the same page under two paths.
+
+Each Item says what it reproduces (`copy_of`, a key, or None) and which event it tells (`story`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from monitor.seeds import SEEDS_DIR, seed_text
+from tests.eval import originals as o
+
+SEED_KEY = "trend-sco-election-2024-02-06"
+SEED_TITLE = "SCO believes in fairness and transparency of Azerbaijan's upcoming presidential election"
+SEED_TEXT = seed_text((SEEDS_DIR / "articles" / f"{SEED_KEY}.txt").read_text(encoding="utf-8"))
+
+MENAFN_DISCLAIMER = (
+    "MENAFN06022024000187011040ID1107812345\n\nLegal Disclaimer: MENAFN provides the information as is without"
+    " warranty of any kind. We do not accept any responsibility or liability for the accuracy, content, images,"
+    " videos, licenses, completeness, legality, or reliability of the information contained in this article."
+    " If you have any complaints or copyright issues related to this article, kindly contact the provider above."
+)
+
+BOILERPLATE_TOP = """Home | Politics | Economy | Society | World | Sport | Culture | Video | Photo
+Subscribe to our Telegram channel for breaking news
+Login | Register | Contact the editors | Advertising
+Latest: Snowfall closes mountain passes | Manat stable against the dollar | New flights to Istanbul"""
+
+BOILERPLATE_BOTTOM = """Read also:
+Parliament speaker receives delegation of the Inter-Parliamentary Union
+Exchange rates of the Central Bank for February 7
+Minister of Education visits newly built school in Fuzuli
+Tags: elections, CEC, observers, politics
+Share on Facebook | Share on X | Share on WhatsApp | Copy link
+Comments (0): log in to leave a comment
+All rights reserved. Materials may be used only with an active hyperlink to the source.
+Editor in chief: A. Mammadov. Certificate of registration No. 0421. Phone: +994 12 000 00 00"""
+
+
+def menafn(text: str) -> str:
+    """A MENAFN republication: prefix, the text wrapped at 72 columns (hard line breaks), disclaimer."""
+    wrapped = "\n\n".join(textwrap.fill(p, 72) for p in text.split("\n\n") if p.strip())
+    return "(MENAFN- Trend News Agency) " + wrapped + "\n\n" + MENAFN_DISCLAIMER
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def trimmed(text: str, keep: int) -> str:
+    return "\n\n".join(paragraphs(text)[:keep])
+
+
+def new_lead(text: str, lead: str) -> str:
+    return "\n\n".join([lead, *paragraphs(text)[1:]])
+
+
+def extended(text: str, extra: str) -> str:
+    return text + "\n\n" + extra
+
+
+def in_boilerplate(text: str) -> str:
+    return BOILERPLATE_TOP + "\n\n" + text + "\n\n" + BOILERPLATE_BOTTOM
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    outlet: str
+    title: str
+    text: str
+    story: str
+    copy_of: str | None
+    published_at: datetime
+    is_seed: bool = False
+
+
+DAY = datetime(2024, 2, 6, 9, 0, tzinfo=UTC)
+
+
+def items() -> list[Item]:
+    """The whole set, in the order articles arrive (the seed first)."""
+    by_key = {key: (story, title, text) for key, story, title, text in o.ORIGINALS}
+    out = [Item(SEED_KEY, "Trend", SEED_TITLE, SEED_TEXT, "sco", None, DAY, is_seed=True)]
+    t = DAY
+
+    def original(key: str, outlet: str) -> None:
+        nonlocal t
+        t += timedelta(minutes=37)
+        story, title, text = by_key[key]
+        out.append(Item(key, outlet, title, text, story, None, t))
+
+    def copy(key: str, outlet: str, of: str, title: str, text: str, story: str) -> None:
+        nonlocal t
+        t += timedelta(minutes=23)
+        out.append(Item(key, outlet, title, text, story, of, t))
+
+    # the seed, republished
+    copy("seed-menafn", "MENAFN", SEED_KEY, SEED_TITLE, menafn(SEED_TEXT), "sco")
+    copy(
+        "seed-trimmed",
+        "Caspian Courier",
+        SEED_KEY,
+        "SCO trusts fairness of Azerbaijan vote",
+        trimmed(SEED_TEXT, 5),
+        "sco",
+    )
+    copy("seed-boilerplate", "Baku Daily", SEED_KEY, SEED_TITLE, in_boilerplate(SEED_TEXT), "sco")
+    copy(
+        "seed-new-lead",
+        "Region Post",
+        SEED_KEY,
+        "SCO chief meets Azerbaijan's election chief",
+        new_lead(
+            SEED_TEXT,
+            "The head of the Shanghai Cooperation Organization, Zhang Ming, met Azerbaijan's top election"
+            " official in Baku on Tuesday and said his organisation trusted the vote to be fair, our"
+            " correspondent reports.",
+        ),
+        "sco",
+    )
+    # two different wire stories with the same background tail, and a copy of one
+    original("cis-mission", "Trend")
+    original("cec-accreditation", "Trend")
+    _, title, text = by_key["cis-mission"]
+    copy("cis-menafn", "MENAFN", "cis-mission", title, menafn(text), "cis-mission")
+    # one event told by two outlets in their own words, an extended copy, a trimmed copy
+    original("turnout", "Caspian Courier")
+    original("turnout-rewrite", "Azeri Observer")
+    _, title, text = by_key["turnout"]
+    copy(
+        "turnout-extended",
+        "Regional Wire",
+        "turnout",
+        title,
+        extended(
+            text, "Regional Wire will update this story as the commission publishes new figures. Check our live page."
+        ),
+        "turnout",
+    )
+    original("results", "Caspian Courier")
+    original("results-rewrite", "Azeri Observer")
+    _, title, text = by_key["results"]
+    copy("results-trimmed", "Daily Brief", "results", title, trimmed(text, 2), "results")
+    original("osce", "Caspian Courier")
+    original("osce-rewrite", "Azeri Observer")
+    _, title, text = by_key["osce"]
+    copy("osce-boilerplate", "Baku Daily", "osce", title, in_boilerplate(text), "osce")
+    # unrelated news, and one page served under two paths
+    original("football", "Caspian Courier")
+    original("oil", "Trend")
+    original("weather", "Baku Daily")
+    original("newsaz", "News.az")
+    _, title, text = by_key["newsaz"]
+    copy("newsaz-second-path", "News.az", "newsaz", title, text, "newsaz")
+    return out

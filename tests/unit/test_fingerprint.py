@@ -1,0 +1,97 @@
+"""Normalisation, fingerprints, containment and story terms: pure functions, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.pipeline import dedup, fingerprint, stories
+from tests.eval.corpus import SEED_TEXT, in_boilerplate, menafn, trimmed
+
+SENTENCES = " ".join(f"Sentence number {w} tells the reader something new about topic {w}." for w in "abcdefghij")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Azerbaijan's CEC said", "AZERBAIJAN’S   cec\nsaid"),  # case, apostrophes, line breaks
+        ("Əliyev İlham seçki", "aliyev ilham secki"),  # diacritics fold the way search folds them
+        ("more than 90,000 observers", "more than 90 000 observers"),
+    ],
+)
+def test_spelling_and_layout_do_not_change_the_shingles(a: str, b: str) -> None:
+    assert fingerprint.shingles(a) == fingerprint.shingles(b)
+
+
+def test_shingles_are_runs_of_five_words() -> None:
+    assert fingerprint.shingles("one two three four five six") == {"one two three four five", "two three four five six"}
+    assert fingerprint.shingles("just three words") == {"just three words"}
+    assert fingerprint.shingles("  ") == set()
+
+
+def test_a_signature_is_the_same_in_every_process_and_survives_bytes() -> None:
+    sig = fingerprint.fingerprint(SEED_TEXT)
+    assert len(sig.minhash) == fingerprint.NUM_PERM and sig.size == len(fingerprint.shingles(SEED_TEXT))
+    assert fingerprint.fingerprint(SEED_TEXT) == sig
+    assert fingerprint.Signature.from_bytes(sig.to_bytes(), sig.size) == sig
+    assert sig.minhash[:3] == (108997574, 74333177, 208652568)  # fixed seed: stored signatures stay comparable
+
+
+def test_band_keys_are_signed_64_bit_and_shared_by_copies() -> None:
+    keys = fingerprint.band_keys(fingerprint.fingerprint(SEED_TEXT))
+    assert len(keys) == fingerprint.BANDS and all(-(2**63) <= k < 2**63 for k in keys)
+    copy = fingerprint.band_keys(fingerprint.fingerprint(menafn(SEED_TEXT)))
+    assert len(set(keys) & set(copy)) >= fingerprint.BANDS // 2
+    other = fingerprint.band_keys(fingerprint.fingerprint(SENTENCES))
+    assert not set(keys) & set(other)
+    assert fingerprint.band_keys(fingerprint.fingerprint("")) == []
+
+
+@pytest.mark.parametrize(
+    ("copy", "expected"),
+    [
+        (menafn(SEED_TEXT), True),
+        (trimmed(SEED_TEXT, 4), True),
+        (in_boilerplate(SEED_TEXT), True),
+        (SENTENCES, False),
+        (trimmed(SEED_TEXT, 1), True),  # the lead alone, word for word, is still the seed
+        (SEED_TEXT.split("\n\n")[0][:60], False),  # a phrase is a quote, not a copy
+    ],
+)
+def test_containment_decides_duplicates(copy: str, expected: bool) -> None:
+    assert dedup.is_duplicate(SEED_TEXT, copy)[0] is expected
+
+
+def test_estimates_follow_the_exact_containment() -> None:
+    a, b = fingerprint.fingerprint(SEED_TEXT), fingerprint.fingerprint(trimmed(SEED_TEXT, 5))
+    assert fingerprint.containment_estimate(a, b) > 0.7
+    assert fingerprint.containment_estimate(a, fingerprint.fingerprint(SENTENCES)) < 0.2
+
+
+def test_choose_prefers_a_seed_then_the_earliest_root() -> None:
+    sig = fingerprint.fingerprint(SEED_TEXT)
+    seed = dedup.Candidate(5, 5, True, sig)
+    early = dedup.Candidate(9, 2, False, sig)
+    late = dedup.Candidate(7, 7, False, sig)
+    assert dedup.choose([]) is None
+    assert dedup.choose([(late, 0.9), (early, 0.7)]) == dedup.Original(2, False, 0.7)
+    assert dedup.choose([(late, 0.99), (seed, 0.65)]) == dedup.Original(5, True, 0.65)
+
+
+def test_story_terms_are_names_numbers_and_rare_words_of_the_lead() -> None:
+    found = stories.terms(
+        "Panahov meets Zhang Ming",
+        "BAKU, February 6. The chairman Mazahir Panahov said that 26 polling stations and 90,000 observers were ready.",
+    )
+    assert {"panahov", "zhang", "ming", "mazahir", "#26", "#90000", "observers"} <= found
+    assert "the" not in found and "february" not in found
+    late = stories.terms("", " ".join(["word"] * stories.LEAD_WORDS) + " Lebedev")
+    assert "lebedev" not in late  # past the lead: background, not the event
+
+
+def test_common_terms_weigh_less_than_rare_ones() -> None:
+    a = {"azerbaijan", "election", "commission", "zhang"}
+    b = {"azerbaijan", "election", "commission", "lebedev"}
+    c = {"azerbaijan", "zhang", "ming", "panahov"}
+    df = {"azerbaijan": 50, "election": 50, "commission": 40, "zhang": 1, "ming": 1, "panahov": 2, "lebedev": 1}
+    assert stories.best_story(a, [(1, b)], df, 60) is None
+    assert stories.best_story(a, [(1, b), (2, c)], df, 60) == (2, pytest.approx(0.82, abs=0.01))

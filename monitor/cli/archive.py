@@ -28,6 +28,7 @@ JSON_FIELDS = [
     "duplicate_of",
     "seed_duplicate",
     "story_id",
+    "similarity",
     "snippet",
     "text",
 ]
@@ -81,7 +82,9 @@ def search(args: argparse.Namespace) -> int:
         for r in rows:
             r["published"] = r["published_at"].strftime("%Y-%m-%d %H:%M") if r["published_at"] else ""
             r["dup"] = (
-                ("seed copy of " if r["seed_duplicate"] else "copy of ") + str(r["duplicate_of"])
+                ("seed copy of " if r["seed_duplicate"] else "copy of ")
+                + str(r["duplicate_of"])
+                + (f" ({r['similarity']:.0%})" if r["similarity"] is not None else "")
                 if r["duplicate_of"]
                 else ""
             )

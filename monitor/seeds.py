@@ -12,9 +12,10 @@ from pathlib import Path
 from psycopg import AsyncConnection
 
 from monitor.pipeline.dedup import content_hash
+from monitor.pipeline.fingerprint import fingerprint
 from monitor.query.fold import fold
 from monitor.query.match import Doc
-from monitor.store import articles, keywords, sources
+from monitor.store import articles, fingerprints, keywords, sources
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_SOURCE = "seeds"
@@ -26,6 +27,19 @@ class Loaded:
     articles: int = 0
     sources: int = 0
     keywords: int = 0
+    indexed: int = 0  # stored articles (seeds first) newly entered in the duplicates index
+
+
+async def index_archive(conn: AsyncConnection) -> int:
+    """Fingerprint every stored article that has no fingerprint yet: seeds of an archive older than
+    the duplicates index, and the articles stored before it, so that copies of them are recognised."""
+    done = after = 0
+    while batch := await fingerprints.unindexed(conn, after):
+        for article_id, text in batch:
+            await fingerprints.add(conn, article_id, fingerprint(text))
+        done += len(batch)
+        after = batch[-1][0]
+    return done
 
 
 def seed_text(raw: str) -> str:
@@ -67,6 +81,7 @@ async def load(conn: AsyncConnection, folder: Path = SEEDS_DIR) -> Loaded:
             ),
         )
         loaded.articles += saved is not None
+    loaded.indexed = await index_archive(conn)
     for spec in _read(folder / "sources.toml").get("source", []):
         loaded.sources += await sources.ensure(conn, spec["name"], spec["url"], lang=spec.get("lang"))
     for spec in _read(folder / "keywords.toml").get("keyword", []):

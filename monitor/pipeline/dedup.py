@@ -44,22 +44,22 @@ def is_duplicate(a: str, b: str) -> tuple[bool, float]:
     return score >= THRESHOLD, score
 
 
+def worth_checking(new: Signature, candidates: list[tuple[int, Signature]]) -> list[int]:
+    """The ids of the candidates (id, signature) whose estimated containment could reach THRESHOLD, best first."""
+    scored = {i: containment_estimate(new, sig) for i, sig in candidates}
+    kept = sorted(
+        (i for i, score in scored.items() if score >= THRESHOLD - ESTIMATE_MARGIN), key=lambda i: (-scored[i], i)
+    )
+    return kept[:CHECK_AT_MOST]
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """A stored article that may be reproduced: its root (what it itself reproduces, or itself)."""
+    """A stored article that may be reproduced, and its root (what it itself reproduces, or itself)."""
 
     article_id: int
     root_id: int
     root_is_seed: bool
-    signature: Signature
-
-
-def worth_checking(new: Signature, candidates: list[Candidate]) -> list[Candidate]:
-    """The candidates whose estimated containment could reach THRESHOLD, best first."""
-    scored = [(containment_estimate(new, c.signature), c) for c in candidates]
-    scored = [sc for sc in scored if sc[0] >= THRESHOLD - ESTIMATE_MARGIN]
-    scored.sort(key=lambda sc: (-sc[0], sc[1].article_id))
-    return [c for _, c in scored[:CHECK_AT_MOST]]
 
 
 @dataclass(frozen=True)

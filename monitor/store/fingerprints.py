@@ -31,43 +31,52 @@ async def add(conn: AsyncConnection, article_id: int, sig: Signature) -> None:
     )
 
 
-async def candidates(conn: AsyncConnection, sig: Signature, limit: int = 200) -> list[Candidate]:
-    """Stored articles sharing at least one band with `sig`, most shared bands first, with their roots."""
+async def unindexed(conn: AsyncConnection, after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, text) of articles with an id above `after` and no fingerprint (stored before the
+    duplicates index existed), oldest first."""
+    cur = await conn.execute(
+        "SELECT a.id, a.text FROM articles a WHERE NOT EXISTS (SELECT 1 FROM fingerprints f WHERE f.article_id = a.id)"
+        " AND a.id > %s ORDER BY a.id LIMIT %s",
+        (after, limit),
+    )
+    return [(r["id"], r["text"]) for r in await cur.fetchall()]
+
+
+async def candidates(conn: AsyncConnection, sig: Signature, limit: int = 200) -> list[tuple[int, Signature]]:
+    """(article_id, signature) of stored articles sharing at least one band with `sig`, most shared first."""
     keys = band_keys(sig)
     if not keys:
         return []
     cur = await conn.execute(
         """
-        SELECT f.article_id, f.minhash, f.shingles, coalesce(a.duplicate_of, a.id) AS root_id,
-               coalesce(root.is_seed, false) AS root_is_seed
+        SELECT f.article_id, f.minhash, f.shingles
           FROM (SELECT article_id, count(*) AS bands FROM lsh_bands WHERE key = ANY(%s)
                  GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT %s) hit
           JOIN fingerprints f ON f.article_id = hit.article_id
-          JOIN articles a ON a.id = hit.article_id
-          JOIN articles root ON root.id = coalesce(a.duplicate_of, a.id)
          ORDER BY hit.bands DESC, f.article_id
         """,
         (keys, limit),
     )
-    return [
-        Candidate(r["article_id"], r["root_id"], r["root_is_seed"], Signature.from_bytes(r["minhash"], r["shingles"]))
-        for r in await cur.fetchall()
-    ]
+    return [(r["article_id"], Signature.from_bytes(r["minhash"], r["shingles"])) for r in await cur.fetchall()]
 
 
-async def seeds(conn: AsyncConnection) -> list[Candidate]:
+async def seeds(conn: AsyncConnection) -> list[tuple[int, Signature]]:
     """Every indexed seed article: always compared, whatever LSH says (a seed must never come back as new)."""
     cur = await conn.execute(
         "SELECT f.article_id, f.minhash, f.shingles FROM fingerprints f JOIN articles a ON a.id = f.article_id"
         " WHERE a.is_seed ORDER BY a.id"
     )
-    return [
-        Candidate(r["article_id"], r["article_id"], True, Signature.from_bytes(r["minhash"], r["shingles"]))
-        for r in await cur.fetchall()
-    ]
+    return [(r["article_id"], Signature.from_bytes(r["minhash"], r["shingles"])) for r in await cur.fetchall()]
 
 
-async def texts(conn: AsyncConnection, ids: list[int]) -> dict[int, str]:
-    """The text of these articles, for the exact check of candidates."""
-    cur = await conn.execute("SELECT id, text FROM articles WHERE id = ANY(%s)", (ids,))
-    return {r["id"]: r["text"] for r in await cur.fetchall()}
+async def to_check(conn: AsyncConnection, ids: list[int]) -> list[tuple[Candidate, str]]:
+    """These articles with their roots (what each reproduces, or itself) and texts, for the exact check."""
+    cur = await conn.execute(
+        """
+        SELECT a.id, a.text, root.id AS root_id, root.is_seed AS root_is_seed
+          FROM articles a JOIN articles root ON root.id = coalesce(a.duplicate_of, a.id)
+         WHERE a.id = ANY(%s)
+        """,
+        (ids,),
+    )
+    return [(Candidate(r["id"], r["root_id"], r["root_is_seed"]), r["text"]) for r in await cur.fetchall()]

@@ -33,19 +33,18 @@ async def near(conn: AsyncConnection, text: str, sig: Signature) -> dedup.Origin
     """The earliest article (a seed first) that `text` reproduces, checked on the real texts."""
     if sig.size == 0:
         return None
-    found = {c.article_id: c for c in await fingerprints.seeds(conn)}
-    for c in await fingerprints.candidates(conn, sig):
-        found.setdefault(c.article_id, c)
-    worth = dedup.worth_checking(sig, list(found.values()))
+    found = dict(await fingerprints.seeds(conn))
+    for article_id, theirs in await fingerprints.candidates(conn, sig):
+        found.setdefault(article_id, theirs)
+    worth = dedup.worth_checking(sig, list(found.items()))
     if not worth:
         return None
     mine = shingles(text)
-    theirs = await fingerprints.texts(conn, [c.article_id for c in worth])
     matches = []
-    for c in worth:
-        score = dedup.containment(mine, shingles(theirs.get(c.article_id, "")))
+    for candidate, their_text in await fingerprints.to_check(conn, worth):
+        score = dedup.containment(mine, shingles(their_text))
         if score >= dedup.THRESHOLD:
-            matches.append((c, score))
+            matches.append((candidate, score))
     return dedup.choose(matches)
 
 

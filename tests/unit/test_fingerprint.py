@@ -63,15 +63,16 @@ def test_containment_decides_duplicates(copy: str, expected: bool) -> None:
 
 def test_estimates_follow_the_exact_containment() -> None:
     a, b = fingerprint.fingerprint(SEED_TEXT), fingerprint.fingerprint(trimmed(SEED_TEXT, 5))
+    other = fingerprint.fingerprint(SENTENCES)
     assert fingerprint.containment_estimate(a, b) > 0.7
-    assert fingerprint.containment_estimate(a, fingerprint.fingerprint(SENTENCES)) < 0.2
+    assert fingerprint.containment_estimate(a, other) < 0.2
+    assert sorted(dedup.worth_checking(a, [(1, other), (2, b), (3, a)])) == [2, 3]
 
 
 def test_choose_prefers_a_seed_then_the_earliest_root() -> None:
-    sig = fingerprint.fingerprint(SEED_TEXT)
-    seed = dedup.Candidate(5, 5, True, sig)
-    early = dedup.Candidate(9, 2, False, sig)
-    late = dedup.Candidate(7, 7, False, sig)
+    seed = dedup.Candidate(5, 5, True)
+    early = dedup.Candidate(9, 2, False)
+    late = dedup.Candidate(7, 7, False)
     assert dedup.choose([]) is None
     assert dedup.choose([(late, 0.9), (early, 0.7)]) == dedup.Original(2, False, 0.7)
     assert dedup.choose([(late, 0.99), (seed, 0.65)]) == dedup.Original(5, True, 0.65)

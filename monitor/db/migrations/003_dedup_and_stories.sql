@@ -39,3 +39,5 @@ CREATE INDEX story_terms_published ON story_terms (published_at);
 
 CREATE INDEX articles_story ON articles (story_id);
 CREATE INDEX articles_duplicate_of ON articles (duplicate_of) WHERE duplicate_of IS NOT NULL;
+-- every new article is compared with every seed: finding the seeds must not scan the archive
+CREATE INDEX articles_seeds ON articles (id) WHERE is_seed;

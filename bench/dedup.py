@@ -1,0 +1,226 @@
+"""Benchmark of near-duplicate detection: fingerprint throughput, and lookup latency at 1M signatures.
+
+    .venv/bin/python bench/dedup.py [--url postgresql://postgres@127.0.0.1:5432/postgres] [--signatures 1000000]
+
+1. Throughput, one core: documents per second through monitor.pipeline.fingerprint.fingerprint
+   (fold, 5-word shingles, MinHash), on article-like texts built from the evaluation set's
+   paragraphs; and the MinHash step alone, rensa's RMinHash against datasketch's
+   MinHash.update_batch on the same shingle sets.
+2. Lookup: a dedicated database on the server at --url (created, migrated, dropped at the end)
+   gets N signatures with their LSH bands by COPY: 1,000 real articles and N - 1,000 random
+   signatures. Then 1,000 copies of the real ones (MENAFN-style, or trimmed) are looked up:
+   the band lookup alone (monitor.store.fingerprints.candidates) and the whole near-duplicate
+   decision with its exact text check (monitor.store.originals.near), p50 and p95, in a first
+   (cold) and a second (warm) pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+import psycopg
+from psycopg.rows import dict_row
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from monitor.db import migrate  # noqa: E402
+from monitor.pipeline import fingerprint as fp  # noqa: E402
+from monitor.store import fingerprints, originals  # noqa: E402
+from tests.eval.corpus import SEED_TEXT, menafn, paragraphs, trimmed  # noqa: E402
+from tests.eval.originals import ORIGINALS  # noqa: E402
+
+REAL = 1000
+
+
+def documents(n: int, rng: random.Random) -> list[str]:
+    """Article-like texts (8–14 paragraphs, about 400 words) of the evaluation set's paragraphs, one
+    word in four swapped for another word of the set: the same topic and vocabulary, but (as in a
+    real archive) different stories rarely share a run of five words."""
+    pool = [p for _, _, _, text in ORIGINALS for p in paragraphs(text)] + paragraphs(SEED_TEXT)
+    vocabulary = sorted({w for p in pool for w in p.split()})
+    docs = []
+    for i in range(n):
+        paras = []
+        for p in rng.sample(pool, rng.randint(8, 14)):
+            paras.append(" ".join(rng.choice(vocabulary) if rng.random() < 0.25 else w for w in p.split()))
+        docs.append(f"BAKU, February {i % 28 + 1}. Report {i}.\n\n" + "\n\n".join(paras))
+    return docs
+
+
+def throughput(docs: list[str]) -> None:
+    from datasketch import MinHash
+    from rensa import RMinHash
+
+    # CPU time of this process: documents per second per core, whatever else the machine runs
+    start = time.process_time()
+    for d in docs:
+        fp.fingerprint(d)
+    full = len(docs) / (time.process_time() - start)
+    sets = [sorted(fp.shingles(d)) for d in docs]
+    words = statistics.mean(len(d.split()) for d in docs)
+    start = time.process_time()
+    for s in sets:
+        m = RMinHash(num_perm=fp.NUM_PERM, seed=fp.SEED)
+        m.update(s)
+        m.digest()
+    rensa_rate = len(sets) / (time.process_time() - start)
+    start = time.process_time()
+    for s in sets:
+        d = MinHash(num_perm=fp.NUM_PERM, seed=1)
+        d.update_batch([x.encode() for x in s])
+        d.digest()
+    datasketch_rate = len(sets) / (time.process_time() - start)
+    print(f"documents: {len(docs)}, {words:.0f} words on average; CPU time of one core")
+    print(f"fingerprint() (fold + shingles + rensa MinHash): {full:,.0f} docs/s")
+    print(f"MinHash only, {fp.NUM_PERM} permutations: rensa RMinHash {rensa_rate:,.0f} docs/s,")
+    print(f"                          datasketch update_batch {datasketch_rate:,.0f} docs/s")
+
+
+def pgcopy_binary(columns: list[tuple[str, np.ndarray]], rows: int) -> bytes:
+    """PostgreSQL binary COPY data for fixed-width columns (int8/int4 arrays, or uint8[rows, k] for bytea)."""
+    fields: list[tuple[str, str] | tuple[str, str, tuple[int]]] = [("n", ">i2")]
+    for name, arr in columns:
+        width = arr.shape[1] if arr.ndim == 2 else arr.dtype.itemsize
+        fields.append((name + "_len", ">i4"))
+        if arr.ndim == 2:
+            fields.append((name, "u1", (width,)))
+        else:
+            fields.append((name, ">" + arr.dtype.str[1:]))
+    out = np.zeros(rows, dtype=fields)
+    out["n"] = len(columns)
+    for name, arr in columns:
+        out[name + "_len"] = arr.shape[1] if arr.ndim == 2 else arr.dtype.itemsize
+        out[name] = arr
+    return out.tobytes()
+
+
+HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
+TRAILER = b"\xff\xff"
+
+
+def band_keys_np(minhash: np.ndarray) -> np.ndarray:
+    """monitor.pipeline.fingerprint.band_keys for many signatures at once (checked against it below)."""
+    a = minhash[:, 0::2].astype(np.uint64)
+    b = minhash[:, 1::2].astype(np.uint64)
+    bands = np.arange(fp.BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return (((a << np.uint64(32)) | b) ^ bands).view(np.int64)
+
+
+def load(conn: psycopg.Connection, n: int, real: list[str], rng: np.random.Generator) -> None:
+    conn.execute("SET session_replication_role = replica")  # bulk load: the rows are consistent, skip FK triggers
+    conn.execute("SET maintenance_work_mem = '1GB'")
+    conn.execute("ALTER TABLE lsh_bands DROP CONSTRAINT lsh_bands_pkey")
+    conn.execute("DROP INDEX lsh_bands_article")
+    with conn.cursor().copy("COPY articles (id, outlet, url, text) FROM STDIN") as copy:
+        for i, text in enumerate(real, 1):
+            copy.write_row((i, "bench", f"https://bench.example/{i}", text))
+    with conn.cursor().copy("COPY articles (id, outlet, url, text) FROM STDIN") as copy:
+        chunk = 100_000
+        for start in range(REAL + 1, n + 1, chunk):
+            ids = range(start, min(start + chunk, n + 1))
+            copy.write("".join(f"{i}\tbench\thttps://bench.example/{i}\t\n" for i in ids))
+    sigs = [fp.fingerprint(t) for t in real]
+    chunk = 250_000
+    for start in range(0, n, chunk):
+        rows = min(chunk, n - start)
+        ids = np.arange(start + 1, start + rows + 1, dtype=np.int64)
+        minhash = rng.integers(0, 2**32, size=(rows, fp.NUM_PERM), dtype=np.uint64)
+        sizes = rng.integers(150, 700, size=rows, dtype=np.int32)
+        if start == 0:
+            for i, sig in enumerate(sigs):
+                minhash[i] = sig.minhash
+                sizes[i] = sig.size
+            assert band_keys_np(minhash[:1]).tolist()[0] == fp.band_keys(sigs[0])
+        packed = np.frombuffer(minhash.astype("<u4").tobytes(), dtype=np.uint8).reshape(rows, fp.NUM_PERM * 4)
+        with conn.cursor().copy("COPY fingerprints (article_id, minhash, shingles) FROM STDIN (FORMAT binary)") as c:
+            c.write(HEADER + pgcopy_binary([("id", ids), ("m", packed), ("s", sizes)], rows) + TRAILER)
+        keys = band_keys_np(minhash).reshape(-1)
+        owners = np.repeat(ids, fp.BANDS)
+        with conn.cursor().copy("COPY lsh_bands (key, article_id) FROM STDIN (FORMAT binary)") as c:
+            c.write(HEADER + pgcopy_binary([("k", keys), ("a", owners)], rows * fp.BANDS) + TRAILER)
+        print(f"  loaded {start + rows:,} signatures", flush=True)
+    conn.execute("SET session_replication_role = origin")
+    started = time.perf_counter()
+    conn.execute("ALTER TABLE lsh_bands ADD PRIMARY KEY (key, article_id)")
+    conn.execute("CREATE INDEX lsh_bands_article ON lsh_bands (article_id)")
+    conn.execute("VACUUM ANALYZE lsh_bands")
+    conn.execute("VACUUM ANALYZE fingerprints")
+    conn.execute("VACUUM ANALYZE articles")
+    print(f"  indexes and vacuum: {time.perf_counter() - started:.0f} s")
+
+
+async def lookups(url: str, real: list[str], rng: random.Random) -> None:
+    queries = []
+    for i, text in enumerate(real):
+        copy = menafn(text) if i % 2 else trimmed(text, 4)
+        queries.append((i + 1, copy, fp.fingerprint(copy)))
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        for run in ("first pass (cold cache)", "second pass (warm cache, as in a running service)"):
+            band, whole = [], []
+            hits = {"MENAFN copies": 0, "trimmed to 4 paragraphs": 0}
+            for want, text, sig in queries:
+                t0 = time.perf_counter()
+                await fingerprints.candidates(conn, sig)
+                t1 = time.perf_counter()
+                found = await originals.near(conn, text, sig)
+                t2 = time.perf_counter()
+                band.append((t1 - t0) * 1000)
+                whole.append((t2 - t1) * 1000)
+                kind = "MENAFN copies" if want % 2 == 0 else "trimmed to 4 paragraphs"
+                hits[kind] += found is not None and found.article_id == want
+            found_text = ", ".join(f"{kind}: {n} of {len(queries) // 2}" for kind, n in hits.items())
+            print(f"lookups, {run}: {len(queries)} copies of stored articles; found their original: {found_text}")
+            print(f"  band lookup (fingerprints.candidates): p50 {pct(band, 50):.2f} ms, p95 {pct(band, 95):.2f} ms")
+            print(f"  whole decision (originals.near): p50 {pct(whole, 50):.2f} ms, p95 {pct(whole, 95):.2f} ms")
+
+
+def pct(xs: list[float], q: int) -> float:
+    return statistics.quantiles(xs, n=100)[q - 1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(
+        "--url", default="postgresql://postgres@127.0.0.1:5432/postgres", help="server for the bench database"
+    )
+    ap.add_argument("--signatures", type=int, default=1_000_000)
+    ap.add_argument("--docs", type=int, default=3000, help="documents for the throughput figures")
+    ap.add_argument("--keep", action="store_true", help="keep the bench database (nw_bench_dedup) afterwards")
+    args = ap.parse_args()
+    rng = random.Random(7)
+    throughput(documents(args.docs, rng))
+    real = documents(REAL, rng)
+    name = "nw_bench_dedup"
+    bench_url = urlunsplit(urlsplit(args.url)._replace(path="/" + name))
+    with psycopg.connect(args.url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+
+        async def schema() -> None:
+            async with await psycopg.AsyncConnection.connect(bench_url, autocommit=True) as c:
+                await migrate.migrate(c)
+
+        asyncio.run(schema())
+        started = time.perf_counter()
+        with psycopg.connect(bench_url, autocommit=True) as conn:
+            load(conn, args.signatures, real, np.random.default_rng(7))
+        rows = args.signatures * fp.BANDS
+        print(f"loaded {args.signatures:,} signatures ({rows:,} band rows) in {time.perf_counter() - started:.0f} s")
+        asyncio.run(lookups(bench_url, real, rng))
+    finally:
+        if not args.keep:
+            with psycopg.connect(args.url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

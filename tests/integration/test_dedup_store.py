@@ -1,0 +1,86 @@
+"""The duplicates index in PostgreSQL: concurrent saves, an archive older than the index, copies."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import psycopg
+from psycopg.rows import dict_row
+
+from monitor import seeds
+from monitor.pipeline.dedup import content_hash
+from monitor.query.fold import fold
+from monitor.query.match import Doc
+from monitor.store import articles
+from tests.eval.corpus import menafn, trimmed
+from tests.eval.originals import OSCE
+
+_, _, TITLE, TEXT = OSCE
+AT = datetime(2024, 2, 8, 10, 0, tzinfo=UTC)
+
+
+def new(url: str, text: str, outlet: str = "Outlet") -> articles.NewArticle:
+    doc = Doc.of(TITLE, text, outlet, "en")
+    return articles.NewArticle(
+        source_id=None,
+        outlet=outlet,
+        url=url,
+        guid=None,
+        title=TITLE,
+        text=text,
+        folded=doc.folded,
+        folded_title=doc.folded_title,
+        folded_outlet=fold(outlet),
+        lang="en",
+        published_at=AT,
+        fetched_at=AT,
+        content_hash=content_hash(text),
+    )
+
+
+async def connect(url: str) -> psycopg.AsyncConnection:
+    return await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+
+
+def test_two_copies_saved_at_once_by_two_connections_make_one_original(database_url: str) -> None:
+    async def main() -> list[tuple[int, int | None] | None]:
+        a, b = await connect(database_url), await connect(database_url)
+        async with a, b:
+            return await asyncio.gather(
+                articles.save(a, new("https://one.example/osce", menafn(TEXT), "One")),
+                articles.save(b, new("https://two.example/osce", trimmed(TEXT, 3), "Two")),
+            )
+
+    saved = asyncio.run(main())
+    assert all(s is not None for s in saved)
+    ids = {s[0] for s in saved if s}
+    originals = [s for s in saved if s and s[1] is None]
+    copies = [s for s in saved if s and s[1] is not None]
+    assert len(originals) == 1 and len(copies) == 1 and copies[0][1] in ids
+
+
+def test_init_indexes_an_archive_stored_before_the_index_and_copies_of_it_are_found(database_url: str) -> None:
+    with psycopg.connect(database_url) as conn:  # a row as the foundation stored it: no fingerprint
+        conn.execute(
+            "INSERT INTO articles (outlet, url, title, text, published_at)"
+            " VALUES ('Old', 'https://old.example/1', %s, %s, %s)",
+            (TITLE, TEXT, AT),
+        )
+
+    async def main() -> tuple[seeds.Loaded, tuple[int, int | None] | None, list[dict]]:
+        async with await connect(database_url) as conn:
+            loaded = await seeds.load(conn)
+            again = await seeds.load(conn)
+            assert again.indexed == 0  # idempotent
+            saved = await articles.save(conn, new("https://copy.example/1", menafn(TEXT), "Copier"))
+            old = await conn.execute("SELECT id FROM articles WHERE url = 'https://old.example/1'")
+            row = await old.fetchone()
+            assert row is not None
+            return loaded, saved, await articles.copies(conn, row["id"])
+
+    loaded, saved, copies = asyncio.run(main())
+    assert loaded.indexed >= 1
+    assert saved is not None and saved[1] is not None
+    assert [(c["outlet"], c["url"]) for c in copies] == [("Copier", "https://copy.example/1")]
+    assert copies[0]["similarity"] >= 0.9 and copies[0]["first_seen"] is not None

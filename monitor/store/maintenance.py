@@ -6,8 +6,18 @@ from typing import Any
 
 from psycopg import AsyncConnection, sql
 
-# Tables that churn: articles (evidence purged, rows added), matches, the outbox.
-TABLES = ("articles", "article_keywords", "digests", "digest_items", "sources")
+# Tables that churn: articles (evidence purged, rows added), matches, the outbox; the duplicates
+# index and story terms (insert-only: vacuum keeps their visibility maps current for index-only scans).
+TABLES = (
+    "articles",
+    "article_keywords",
+    "digests",
+    "digest_items",
+    "sources",
+    "fingerprints",
+    "lsh_bands",
+    "story_terms",
+)
 
 
 async def purge_evidence(conn: AsyncConnection[Any], days: int) -> int:

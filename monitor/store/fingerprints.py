@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from psycopg import AsyncConnection
 
 from monitor.pipeline.dedup import Candidate
@@ -12,12 +14,12 @@ from monitor.pipeline.fingerprint import Signature, band_keys
 SAVE_LOCK = 0x64757073  # "dups"
 
 
-async def lock(conn: AsyncConnection) -> None:
+async def lock(conn: AsyncConnection[Any]) -> None:
     """Serialise dedup-and-insert across processes until the current transaction ends."""
     await conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
 
 
-async def add(conn: AsyncConnection, article_id: int, sig: Signature) -> None:
+async def add(conn: AsyncConnection[Any], article_id: int, sig: Signature) -> None:
     """Index `article_id` under its signature (an empty text is not indexed)."""
     if sig.size == 0:
         return
@@ -31,7 +33,7 @@ async def add(conn: AsyncConnection, article_id: int, sig: Signature) -> None:
     )
 
 
-async def unindexed(conn: AsyncConnection, after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
+async def unindexed(conn: AsyncConnection[Any], after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
     """(id, text) of articles with an id above `after` and no fingerprint (stored before the
     duplicates index existed), oldest first."""
     cur = await conn.execute(
@@ -42,7 +44,7 @@ async def unindexed(conn: AsyncConnection, after: int = 0, limit: int = 500) -> 
     return [(r["id"], r["text"]) for r in await cur.fetchall()]
 
 
-async def candidates(conn: AsyncConnection, sig: Signature, limit: int = 200) -> list[tuple[int, Signature]]:
+async def candidates(conn: AsyncConnection[Any], sig: Signature, limit: int = 200) -> list[tuple[int, Signature]]:
     """(article_id, signature) of stored articles sharing at least one band with `sig`, most shared first."""
     keys = band_keys(sig)
     if not keys:
@@ -60,7 +62,7 @@ async def candidates(conn: AsyncConnection, sig: Signature, limit: int = 200) ->
     return [(r["article_id"], Signature.from_bytes(r["minhash"], r["shingles"])) for r in await cur.fetchall()]
 
 
-async def seeds(conn: AsyncConnection) -> list[tuple[int, Signature]]:
+async def seeds(conn: AsyncConnection[Any]) -> list[tuple[int, Signature]]:
     """Every indexed seed article: always compared, whatever LSH says (a seed must never come back as new)."""
     cur = await conn.execute(
         "SELECT f.article_id, f.minhash, f.shingles FROM fingerprints f JOIN articles a ON a.id = f.article_id"
@@ -69,7 +71,7 @@ async def seeds(conn: AsyncConnection) -> list[tuple[int, Signature]]:
     return [(r["article_id"], Signature.from_bytes(r["minhash"], r["shingles"])) for r in await cur.fetchall()]
 
 
-async def to_check(conn: AsyncConnection, ids: list[int]) -> list[tuple[Candidate, str]]:
+async def to_check(conn: AsyncConnection[Any], ids: list[int]) -> list[tuple[Candidate, str]]:
     """These articles with their roots (what each reproduces, or itself) and texts, for the exact check."""
     cur = await conn.execute(
         """

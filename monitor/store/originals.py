@@ -7,6 +7,7 @@ that follows is judged against.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from psycopg import AsyncConnection
 
@@ -16,7 +17,7 @@ from monitor.pipeline.fingerprint import Signature, shingles
 from monitor.store import fingerprints, stories
 
 
-async def exact(conn: AsyncConnection, content_hash: str | None) -> dedup.Original | None:
+async def exact(conn: AsyncConnection[Any], content_hash: str | None) -> dedup.Original | None:
     """The root of the earliest article with the same normalised text."""
     if not content_hash:
         return None
@@ -29,7 +30,7 @@ async def exact(conn: AsyncConnection, content_hash: str | None) -> dedup.Origin
     return dedup.Original(row["id"], row["is_seed"], 1.0) if row else None
 
 
-async def near(conn: AsyncConnection, text: str, sig: Signature) -> dedup.Original | None:
+async def near(conn: AsyncConnection[Any], text: str, sig: Signature) -> dedup.Original | None:
     """The earliest article (a seed first) that `text` reproduces, checked on the real texts."""
     if sig.size == 0:
         return None
@@ -48,13 +49,13 @@ async def near(conn: AsyncConnection, text: str, sig: Signature) -> dedup.Origin
     return dedup.choose(matches)
 
 
-async def story_of(conn: AsyncConnection, article_id: int) -> int | None:
+async def story_of(conn: AsyncConnection[Any], article_id: int) -> int | None:
     cur = await conn.execute("SELECT story_id FROM articles WHERE id = %s", (article_id,))
     row = await cur.fetchone()
     return row["story_id"] if row else None
 
 
-async def story(conn: AsyncConnection, terms: set[str], at: datetime) -> int:
+async def story(conn: AsyncConnection[Any], terms: set[str], at: datetime) -> int:
     """The story of an article with these terms published at `at`: an existing one, or a new one."""
     seen = await stories.window(conn, terms, at, story_rules.WINDOW)
     best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from psycopg import AsyncConnection
 
@@ -17,7 +18,9 @@ class Window:
     n: int  # articles in the window
 
 
-async def window(conn: AsyncConnection, terms: set[str], at: datetime, span: timedelta, limit: int = 500) -> Window:
+async def window(
+    conn: AsyncConnection[Any], terms: set[str], at: datetime, span: timedelta, limit: int = 500
+) -> Window:
     """Articles published within `span` of `at` sharing a term with `terms`, and how common each term is."""
     wanted = sorted(terms)
     cur = await conn.execute(
@@ -38,7 +41,7 @@ async def window(conn: AsyncConnection, terms: set[str], at: datetime, span: tim
     return Window(candidates, df, n)
 
 
-async def create(conn: AsyncConnection, first_seen: datetime) -> int:
+async def create(conn: AsyncConnection[Any], first_seen: datetime) -> int:
     cur = await conn.execute(
         "INSERT INTO stories (first_seen, last_seen) VALUES (%s, %s) RETURNING id", (first_seen, first_seen)
     )
@@ -47,7 +50,9 @@ async def create(conn: AsyncConnection, first_seen: datetime) -> int:
     return int(row["id"])
 
 
-async def add(conn: AsyncConnection, article_id: int, story_id: int, published_at: datetime, terms: set[str]) -> None:
+async def add(
+    conn: AsyncConnection[Any], article_id: int, story_id: int, published_at: datetime, terms: set[str]
+) -> None:
     """Record the article in its story; the story's last_seen moves forward."""
     await conn.execute(
         "INSERT INTO story_terms (article_id, story_id, published_at, terms) VALUES (%s, %s, %s, %s)"
@@ -60,7 +65,7 @@ async def add(conn: AsyncConnection, article_id: int, story_id: int, published_a
     )
 
 
-async def outlets(conn: AsyncConnection, story_id: int) -> list[str]:
+async def outlets(conn: AsyncConnection[Any], story_id: int) -> list[str]:
     """The outlets that carried a story, first to publish first."""
     cur = await conn.execute(
         "SELECT outlet FROM articles WHERE story_id = %s GROUP BY outlet ORDER BY min(published_at), outlet",

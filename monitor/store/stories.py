@@ -21,12 +21,19 @@ class Window:
 async def window(
     conn: AsyncConnection[Any], terms: set[str], at: datetime, span: timedelta, limit: int = 500
 ) -> Window:
-    """Articles published within `span` of `at` sharing a term with `terms`, and how common each term is."""
+    """Articles of stories begun within `span` of `at` sharing a term with `terms`, and how common each
+    term is among the articles published within `span` of `at`."""
     wanted = sorted(terms)
+    # a story spans at most `span` from its first article: a late copy of an old story does not
+    # carry it forward to the next event with the same names
     cur = await conn.execute(
-        "SELECT story_id, terms FROM story_terms WHERE published_at BETWEEN %s AND %s AND terms && %s::text[]"
-        " ORDER BY published_at DESC LIMIT %s",
-        (at - span, at + span, wanted, limit),
+        """
+        SELECT t.story_id, t.terms FROM story_terms t JOIN stories s ON s.id = t.story_id
+         WHERE t.published_at BETWEEN %(from)s AND %(to)s AND t.terms && %(terms)s::text[]
+           AND s.first_seen BETWEEN %(from)s AND %(to)s
+         ORDER BY t.published_at DESC LIMIT %(limit)s
+        """,
+        {"from": at - span, "to": at + span, "terms": wanted, "limit": limit},
     )
     candidates = [(r["story_id"], set(r["terms"])) for r in await cur.fetchall()]
     cur = await conn.execute(

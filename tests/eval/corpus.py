@@ -89,11 +89,11 @@ def items() -> list[Item]:
     out = [Item(SEED_KEY, "Trend", SEED_TITLE, SEED_TEXT, "sco", None, DAY, is_seed=True)]
     t = DAY
 
-    def original(key: str, outlet: str) -> None:
+    def original(key: str, outlet: str, at: datetime | None = None) -> None:
         nonlocal t
         t += timedelta(minutes=37)
         story, title, text = by_key[key]
-        out.append(Item(key, outlet, title, text, story, None, t))
+        out.append(Item(key, outlet, title, text, story, None, at or t))
 
     def copy(key: str, outlet: str, of: str, title: str, text: str, story: str) -> None:
         nonlocal t
@@ -125,7 +125,7 @@ def items() -> list[Item]:
         "sco",
     )
     # two different wire stories with the same background tail, and a copy of one
-    original("cis-mission", "Trend")
+    original("cis-mission", "Trend", at=datetime(2024, 2, 2, 10, 0, tzinfo=UTC))
     original("cec-accreditation", "Trend")
     _, title, text = by_key["cis-mission"]
     copy("cis-menafn", "MENAFN", "cis-mission", title, menafn(text), "cis-mission")
@@ -143,6 +143,7 @@ def items() -> list[Item]:
         ),
         "turnout",
     )
+    original("turnout-followup", "Azeri Observer")
     original("results", "Caspian Courier")
     original("results-rewrite", "Azeri Observer")
     _, title, text = by_key["results"]
@@ -151,6 +152,8 @@ def items() -> list[Item]:
     original("osce-rewrite", "Azeri Observer")
     _, title, text = by_key["osce"]
     copy("osce-boilerplate", "Baku Daily", "osce", title, in_boilerplate(text), "osce")
+    # the CIS mission opened on February 2 (above); its statement, the day after the vote, is another story
+    original("cis-statement", "Trend", at=datetime(2024, 2, 8, 12, 0, tzinfo=UTC))
     # unrelated news, and one page served under two paths
     original("football", "Caspian Courier")
     original("oil", "Trend")

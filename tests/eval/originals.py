@@ -165,5 +165,41 @@ Trains will run every three minutes from six in the morning until ten at night, 
 The press office asked passengers to allow extra time for security checks at the busiest stations in the morning hours.""",
 )
 
-ORIGINALS = [CIS_MISSION, CEC_ACCREDITATION, TURNOUT, TURNOUT_REWRITE, RESULTS, RESULTS_REWRITE, OSCE, OSCE_REWRITE]
+# A follow-up on the same day: the same event (turnout), new figures.
+TURNOUT_FOLLOWUP = (
+    "turnout-followup",
+    "turnout",
+    "Polls close with turnout at 76.7 percent",
+    """Polling stations across Azerbaijan closed at seven in the evening with final turnout at 76.7 percent, the Central Election Commission said, up from 67.4 percent an hour earlier.
+
+Spokesperson Rashid Samadov said counting had begun at all 6,537 stations and that the web cameras would keep streaming until the protocols were signed. In Khankendi, he added, nine in ten registered voters had cast a ballot.
+
+The first preliminary figures are expected after midnight.""",
+)
+
+# Another observer statement the day after the vote: the same topic as the OSCE's, another event; and
+# the CIS mission's own statement, six days after its opening (outside the story window).
+CIS_STATEMENT = (
+    "cis-statement",
+    "cis-statement",
+    "CIS observers call the vote free and transparent",
+    """The observation mission of the Commonwealth of Independent States said on Thursday that Azerbaijan's presidential election had been free, transparent and in line with national law.
+
+Sergei Lebedev, who heads the mission, told a press conference in Baku that its 312 observers had noted no violations that could have affected the outcome, and praised the organisation of voting in Khankendi and Shusha.
+
+Lebedev said the mission's final report would be sent to the CIS Council of Heads of State in March.""",
+)
+
+ORIGINALS = [
+    TURNOUT_FOLLOWUP,
+    CIS_STATEMENT,
+    CIS_MISSION,
+    CEC_ACCREDITATION,
+    TURNOUT,
+    TURNOUT_REWRITE,
+    RESULTS,
+    RESULTS_REWRITE,
+    OSCE,
+    OSCE_REWRITE,
+]
 ORIGINALS += [FOOTBALL, OIL, WEATHER, NEWS_ITEM]

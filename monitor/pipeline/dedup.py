@@ -15,7 +15,10 @@ from monitor.pipeline.fingerprint import Signature, containment_estimate, shingl
 from monitor.query.fold import words
 
 THRESHOLD = 0.6  # containment from which one text reproduces another (tuned on tests/dedup_eval)
-MIN_SHARED = 10  # shingles: below this, two texts share a sentence or two, never a story
+# shingles (about as many words): below this, two texts share a sentence, never a story. It also keeps
+# a text of a line or two (a feed summary standing in for a page) from passing as a copy of the
+# article, or seed, that happens to contain that line.
+MIN_SHARED = 20
 ESTIMATE_MARGIN = 0.2  # MinHash estimates are rough (64 values): check the real text from THRESHOLD - margin
 CHECK_AT_MOST = 20  # candidates whose real text is compared, best estimates first
 
@@ -33,7 +36,7 @@ def containment(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     shared = len(a & b)
-    if shared < min(MIN_SHARED, len(a), len(b)):
+    if shared < MIN_SHARED:
         return 0.0
     return shared / min(len(a), len(b))
 

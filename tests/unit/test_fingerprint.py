@@ -55,6 +55,7 @@ def test_band_keys_are_signed_64_bit_and_shared_by_copies() -> None:
         (SENTENCES, False),
         (trimmed(SEED_TEXT, 1), True),  # the lead alone, word for word, is still the seed
         (SEED_TEXT.split("\n\n")[0][:60], False),  # a phrase is a quote, not a copy
+        ("Azerbaijan has registered seven candidates to run in the extraordinary presidential election.", False),
     ],
 )
 def test_containment_decides_duplicates(copy: str, expected: bool) -> None:

@@ -114,7 +114,8 @@ async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] |
             if row is None:
                 return None
             await fingerprints.add(conn, row["id"], sig)
-            await stories.add(conn, row["id"], story_id, at, terms)
+            if original is None:  # a copy adds no terms of its own: it would make its story's words look common
+                await stories.add(conn, row["id"], story_id, at, terms)
     except Exception as exc:
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
     return row["id"], original.article_id if original else None

@@ -1,6 +1,6 @@
 """Duplicates and stories through `poll`, on real parts: the fixture site's outlets (tests/site/www/dedup)
 carry a MENAFN-style copy of the seed, one event told by two outlets, and a trimmed copy in other
-boilerplate. Every CLI call is a new process: what one stored, the next one finds."""
+boilerplate. Every CLI call is a new process: what one stored, the next one finds (a restart)."""
 
 from __future__ import annotations
 
@@ -50,33 +50,15 @@ def test_a_copy_of_the_seed_is_a_seed_duplicate_shown_with_duplicates_and_never_
     assert "SCO" not in preview.stdout and "MENAFN" not in preview.stdout
 
 
-def test_two_outlets_telling_one_event_make_one_story_with_both_outlets(cli: Cli, site: Site) -> None:
+def test_a_new_process_finds_what_an_earlier_one_stored_copies_and_rewrites_alike(
+    cli: Cli, site: Site, database_url: str
+) -> None:
+    """Two outlets telling one event make one story with both outlets; a copy of the first, polled by
+    another process after the first one exited (a restart), is found in the duplicates index."""
     cli("init")
     cli("subscribers", "add", ANALYST)
     cli("sources", "add", "Caspian Courier", site.url("/dedup/outlet-a.rss"), "--lang", "en")
     cli("sources", "add", "Azeri Observer", site.url("/dedup/outlet-b.rss"), "--lang", "en")
-    out = cli("poll", "Caspian Courier", "Azeri Observer").stdout
-    assert "Caspian Courier: fetched 1, new 1, duplicates 0, errors 0" in out
-    assert "Azeri Observer: fetched 1, new 1, duplicates 0, errors 0" in out  # a rewrite, not a copy
-
-    everything = search(cli, "--include-duplicates")
-    found = {a["source"]: a for a in everything}
-    assert found["Caspian Courier"]["story_id"] is not None
-    assert found["Caspian Courier"]["story_id"] == found["Azeri Observer"]["story_id"]
-    assert found["Caspian Courier"]["duplicate_of"] is None and found["Azeri Observer"]["duplicate_of"] is None
-    seed = found["Trend"]
-    assert (
-        seed["url"] == SEED_URL and seed["story_id"] != found["Caspian Courier"]["story_id"]
-    )  # same election, another event
-
-    preview = cli("digest", "preview", "--subscriber", ANALYST).stdout
-    assert "1 story" in preview and "2 outlets" in preview
-    assert "- Caspian Courier:" in preview and "- Azeri Observer:" in preview
-
-
-def test_the_duplicates_index_survives_a_restart(cli: Cli, site: Site, database_url: str) -> None:
-    cli("init")
-    cli("sources", "add", "Caspian Courier", site.url("/dedup/outlet-a.rss"), "--lang", "en")
     cli("sources", "add", "Regional Wire", site.url("/dedup/copier.rss"), "--lang", "en")
     cli("poll", "Caspian Courier")  # this process stores the original and exits
     with psycopg.connect(database_url) as conn:
@@ -85,10 +67,21 @@ def test_the_duplicates_index_survives_a_restart(cli: Cli, site: Site, database_
         ).fetchone()
     assert indexed is not None and indexed[0] > 0
 
-    out = cli("poll", "Regional Wire").stdout  # a new process: a trimmed copy with a new lead, other boilerplate
-    assert "Regional Wire: fetched 1, new 0, duplicates 1, errors 0" in out
-    everything = search(cli, "--include-duplicates")
-    original = next(a for a in everything if a["source"] == "Caspian Courier")
-    copy = next(a for a in everything if a["source"] == "Regional Wire")
+    out = cli("poll", "Azeri Observer", "Regional Wire").stdout  # a new process
+    assert "Azeri Observer: fetched 1, new 1, duplicates 0, errors 0" in out  # a rewrite, not a copy
+    assert "Regional Wire: fetched 1, new 0, duplicates 1, errors 0" in out  # trimmed, new lead, other boilerplate
+
+    found = {a["source"]: a for a in search(cli, "--include-duplicates")}
+    original, rewrite, copy = found["Caspian Courier"], found["Azeri Observer"], found["Regional Wire"]
     assert copy["duplicate_of"] == original["id"] and copy["seed_duplicate"] is False
     assert 0.6 <= copy["similarity"] < 1.0
+    assert rewrite["duplicate_of"] is None and original["duplicate_of"] is None
+    assert original["story_id"] is not None
+    assert original["story_id"] == rewrite["story_id"] == copy["story_id"]
+    seed = found["Trend"]
+    assert seed["url"] == SEED_URL and seed["story_id"] != original["story_id"]  # same election, another event
+
+    preview = cli("digest", "preview", "--subscriber", ANALYST).stdout
+    assert "1 story" in preview and "2 outlets" in preview  # the copy is never told
+    assert "- Caspian Courier:" in preview and "- Azeri Observer:" in preview
+    assert "Regional Wire" not in preview

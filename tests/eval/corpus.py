@@ -145,9 +145,9 @@ def items() -> list[Item]:
     )
     original("turnout-followup", "Azeri Observer")
     original("results", "Caspian Courier")
-    original("results-rewrite", "Azeri Observer")
     _, title, text = by_key["results"]
     copy("results-trimmed", "Daily Brief", "results", title, trimmed(text, 2), "results")
+    original("results-rewrite", "Azeri Observer")  # after a copy: copies must not drown the story's terms
     original("osce", "Caspian Courier")
     original("osce-rewrite", "Azeri Observer")
     _, title, text = by_key["osce"]

@@ -23,7 +23,7 @@ from monitor.query.fold import words
 
 SHINGLE = 5  # words per shingle: long enough that stock phrases ("the central election commission") rarely match alone
 NUM_PERM = 64
-ROWS = 2
+ROWS = 2  # band_keys packs a band's two 32-bit values into one 64-bit key: changing ROWS changes it too
 BANDS = NUM_PERM // ROWS
 SEED = 20240207  # fixed: signatures stored by one process are compared by every other, forever
 _PACK = struct.Struct(f"<{NUM_PERM}I")

@@ -21,7 +21,15 @@ class PermanentFailure(Exception):
 
 
 def build(
-    *, sender: str, to: str, subject: str, text: str, html: str, message_id: str, date_header: str
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    date_header: str,
+    unsubscribe_url: str | None = None,
 ) -> EmailMessage:
     """A multipart/alternative message: plain text first, HTML preferred by clients that can."""
     msg = EmailMessage()
@@ -30,6 +38,11 @@ def build(
     msg["Subject"] = subject
     msg["Date"] = date_header
     msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the robot
+    if unsubscribe_url:
+        # RFC 2369 link, and RFC 8058 one-click: the mail provider POSTs "List-Unsubscribe=One-Click" to it
+        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")
     return msg

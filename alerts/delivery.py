@@ -23,7 +23,6 @@ import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.policy import SMTP
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -82,7 +81,7 @@ async def prepare(
     prepared = await build(pool, settings, subscriber, now)
     if prepared is None:
         return None
-    msg = mailer.build(
+    message = mailer.build(
         sender=settings.mail_from,
         to=subscriber["email"],
         subject=prepared.subject,
@@ -99,7 +98,7 @@ async def prepare(
             prepared.message_id,
             prepared.digest.local_date,
             prepared.subject,
-            msg.as_bytes(policy=SMTP),  # CRLF line ends: smtplib sends bytes as they are
+            message,
             prepared.digest.article_ids,
             created_at=now,
             once_per_day=once_per_day,

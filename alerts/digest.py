@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.pipeline.canonical import is_web_url
 from monitor.query import parse
-from monitor.query.parse import Or
+from monitor.query.parse import Node, Or
 from monitor.query.snippet import Segment, snippet
 
 
@@ -45,6 +46,19 @@ class Digest:
         return [i for s in self.stories for i in s.article_ids]
 
 
+@lru_cache(maxsize=512)
+def _tree(queries: tuple[str, ...]) -> Node | None:
+    trees = [t for t in (parse(q) for q in queries) if t is not None]
+    return Or(tuple(trees)) if trees else None
+
+
+# One run prepares the digests of every subscriber, and those who watch the same keywords get the
+# same articles: each snippet is worked out once (the text is folded word by word, the costliest step).
+@lru_cache(maxsize=4096)
+def _snippet(article_id: int, text: str, queries: tuple[str, ...]) -> list[Segment]:
+    return snippet(text, _tree(queries))
+
+
 def assemble(
     email: str,
     local_date: date,
@@ -69,8 +83,7 @@ def assemble(
         lead = max(members, key=lambda r: (len(r["title"] or ""), -r["id"]))
         keywords = sorted({k for r in members for k in r["keywords"]})
         counts.update(keywords)
-        trees = [parse(q) for q in sorted({q for r in members for q in r["queries"]})]
-        tree = Or(tuple(t for t in trees if t is not None)) if trees else None
+        queries = tuple(sorted({q for r in members for q in r["queries"]}))
         everyone = sorted([*members, *carried.get(key, [])], key=lambda r: (r["stored_at"], r["id"]))
         outlets: list[Outlet] = []
         for r in everyone:
@@ -81,7 +94,7 @@ def assemble(
             Story(
                 title=lead["title"] or lead["url"],
                 url=lead["url"] if is_web_url(lead["url"]) else None,
-                snippet=snippet(lead["text"], tree),
+                snippet=_snippet(lead["id"], lead["text"], queries),
                 first_seen=first_seen.astimezone(zone),
                 keywords=keywords,
                 outlets=outlets,

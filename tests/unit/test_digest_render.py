@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+
 from alerts.digest import assemble
-from alerts.render import render
+from alerts.render import render, wrap
 from monitor.errors import NewswatchError
 
 
@@ -50,3 +51,17 @@ def test_a_user_template_cannot_reach_python_internals(tmp_path: Path, template:
     (tmp_path / "digest.txt").write_text(template)
     with pytest.raises(NewswatchError, match="SecurityError: .* is unsafe"):
         render(digest(), str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("", 10, ""),
+        ("one  two\nthree", 70, "one two three"),
+        ("aaa bbb ccc ddd", 7, "aaa bbb\n   ccc ddd"),
+        ("aaa bbb ccc ddd", 8, "aaa bbb\n   ccc ddd"),
+        ("a https://example.org/a/very/long/link b", 10, "a\n   https://example.org/a/very/long/link\n   b"),
+    ],
+)
+def test_wrap_for_the_text_part(text: str, width: int, expected: str) -> None:
+    assert wrap(text, width, "   ") == expected

@@ -48,6 +48,13 @@ def _url(*schemes: str) -> Callable[[str], str | None]:
     return parse
 
 
+def _days(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"must be 0 (keep forever) or more, got {raw!r}")
+    return value
+
+
 def _text(raw: str) -> str | None:
     return raw or None
 
@@ -119,6 +126,12 @@ SETTINGS: tuple[Setting, ...] = (
         _text,
         None,
         "folder of your own digest.html / digest.txt templates (run sandboxed); unset: the built-in ones",
+    ),
+    Setting(
+        "evidence_days",
+        _days,
+        0,
+        "drop raw fetch evidence (response headers) of articles fetched more than N days ago; 0 keeps it forever",
     ),
 )
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from monitor.pipeline.canonical import is_web_url
+from monitor.pipeline import canonical
 from monitor.query import parse
 from monitor.query.parse import Node, Or
 from monitor.query.snippet import Segment, snippet
@@ -27,6 +27,7 @@ class Story:
     url: str | None  # the headline's article, when its link is http(s)
     snippet: list[Segment]
     first_seen: datetime  # in the subscriber's zone
+    seen: str  # first_seen as the built-in templates show it ("7 Feb 05:05 +04")
     keywords: list[str]
     outlets: list[Outlet] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
@@ -44,6 +45,12 @@ class Digest:
     @property
     def article_ids(self) -> list[int]:
         return [i for s in self.stories for i in s.article_ids]
+
+
+@lru_cache(maxsize=16384)
+def _link(url: str) -> str | None:
+    """The URL when it is http(s), for a link; None (shown, never linked) otherwise."""
+    return url if canonical.is_web_url(url) else None
 
 
 @lru_cache(maxsize=512)
@@ -88,14 +95,15 @@ def assemble(
         outlets: list[Outlet] = []
         for r in everyone:
             if all(o.name != r["outlet"] for o in outlets):
-                outlets.append(Outlet(r["outlet"], r["url"] if is_web_url(r["url"]) else None))
+                outlets.append(Outlet(r["outlet"], _link(r["url"])))
         first_seen = min(r["published_at"] or r["stored_at"] for r in everyone)
         stories.append(
             Story(
                 title=lead["title"] or lead["url"],
-                url=lead["url"] if is_web_url(lead["url"]) else None,
+                url=_link(lead["url"]),
                 snippet=_snippet(lead["id"], lead["text"], queries),
-                first_seen=first_seen.astimezone(zone),
+                first_seen=(local := first_seen.astimezone(zone)),
+                seen=local.strftime("%-d %b %H:%M %Z"),
                 keywords=keywords,
                 outlets=outlets,
                 article_ids=sorted(r["id"] for r in members),

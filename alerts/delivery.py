@@ -52,13 +52,17 @@ class Prepared:
 
 
 async def build(
-    pool: AsyncConnectionPool, settings: Settings, subscriber: dict[str, Any], now: datetime
+    pool: AsyncConnectionPool,
+    settings: Settings,
+    subscriber: dict[str, Any],
+    now: datetime,
+    local_date: date | None = None,
 ) -> Prepared | None:
-    """The digest this subscriber would get now, rendered; None when nothing is new (unless they
-    asked for empty digests) or they unsubscribed."""
+    """The digest this subscriber would get now, rendered, as the digest of `local_date` (default:
+    their today); None when nothing is new (unless they asked for empty digests) or they unsubscribed."""
     if not subscriber["active"]:
         return None
-    local_date: date = now.astimezone(ZoneInfo(subscriber["tz"])).date()
+    local_date = local_date or now.astimezone(ZoneInfo(subscriber["tz"])).date()
     async with pool.connection() as conn:
         rows = await store.candidates(conn, subscriber["id"], now)
         if not rows and not subscriber["send_empty"]:
@@ -74,11 +78,16 @@ async def build(
 
 
 async def prepare(
-    pool: AsyncConnectionPool, settings: Settings, subscriber: dict[str, Any], now: datetime, once_per_day: bool = True
+    pool: AsyncConnectionPool,
+    settings: Settings,
+    subscriber: dict[str, Any],
+    now: datetime,
+    local_date: date | None = None,
+    once_per_day: bool = True,
 ) -> int | None:
-    """Write the subscriber's digest into the outbox; None when there is nothing to send, or (with
-    `once_per_day`) when that local day's digest was already prepared."""
-    prepared = await build(pool, settings, subscriber, now)
+    """Write the subscriber's digest of `local_date` (default: their today) into the outbox; None when
+    there is nothing to send, or (with `once_per_day`) when that day's digest was already prepared."""
+    prepared = await build(pool, settings, subscriber, now, local_date)
     if prepared is None:
         return None
     message = mailer.build(
@@ -118,7 +127,9 @@ async def prepare_due(pool: AsyncConnectionPool, settings: Settings, now: dateti
         async with pool.connection() as conn:
             if await store.exists_for_day(conn, sub["id"], day):
                 continue
-        prepared += await prepare(pool, settings, sub, now) is not None
+        # back before today's send time after missing yesterday's: that is yesterday's digest, and
+        # today's still goes out at its time
+        prepared += await prepare(pool, settings, sub, now, day) is not None
     return prepared
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -71,7 +72,7 @@ def assemble(
     local_date: date,
     tz: str,
     rows: list[dict[str, Any]],
-    carriers: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    carriers: Sequence[dict[str, Any]] = (),
 ) -> Digest:
     """Group candidate rows (monitor.store.digests.candidates) by story, with every outlet that
     carried each story (monitor.store.digests.carriers); the most widely carried stories first, then

@@ -69,34 +69,42 @@ def test_one_digest_per_local_day_across_dst_in_berlin(database_url: str, tmp_pa
 def test_after_downtime_one_digest_covers_everything_since_the_previous(database_url: str, tmp_path: Path) -> None:
     cfg = settings(database_url, tmp_path, None)
 
+    async def stored(pool: AsyncConnectionPool, title: str, at: datetime) -> None:
+        async with pool.connection() as conn:
+            await article(
+                conn,
+                outlet="Trend",
+                url=f"https://en.trend.az/{title.replace(' ', '-')}.html",
+                title=title,
+                text="The election went on.",
+                stored_at=at,
+                keywords=["election"],
+            )
+
     async def scenario(pool: AsyncConnectionPool) -> list[dict]:
         async with pool.connection() as conn:
             await keyword(conn, "election", "election")
             await subscriber(conn, ANALYST, created_at=BEFORE)
-            for day in range(3):
-                await article(
-                    conn,
-                    outlet="Trend",
-                    url=f"https://en.trend.az/{day}.html",
-                    title=f"Election report of day {day}",
-                    text="The election went on.",
-                    stored_at=DAY1 + timedelta(days=day, hours=1),
-                    keywords=["election"],
-                )
+        for day in range(3):
+            await stored(pool, f"Election report of day {day}", DAY1 + timedelta(days=day, hours=1))
         assert await delivery.prepare_due(pool, cfg, DAY1) == 0  # nothing stored yet on day one at 08:05
-        # down from 08:05 on day one until 11:00 on day four: one digest, when it is back
-        back = DAY1 + timedelta(days=3, hours=3)
+        # down from 08:05 on 7 February until 07:05 on 10 February, before that day's send time: the
+        # missed digest (of the 9th) goes out at once, covering the three days
+        back = DAY1 + timedelta(days=2, hours=23)
         assert await delivery.prepare_due(pool, cfg, back) == 1
-        assert await delivery.prepare_due(pool, cfg, back + timedelta(minutes=1)) == 0
-        assert (await delivery.send_pending(pool, cfg)).sent == 1
+        assert await delivery.prepare_due(pool, cfg, back + timedelta(minutes=30)) == 0
+        await stored(pool, "Election report of the tenth", back + timedelta(minutes=40))
+        assert await delivery.prepare_due(pool, cfg, DAY1 + timedelta(days=3)) == 1  # 08:05 on the 10th
+        assert (await delivery.send_pending(pool, cfg)).sent == 2
         async with pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT d.local_date, count(di.article_id) AS items FROM digests d"
-                " JOIN digest_items di ON di.digest_id = d.id GROUP BY d.id"
+                "SELECT d.local_date, array_agg(a.title ORDER BY a.id) AS titles FROM digests d"
+                " JOIN digest_items di ON di.digest_id = d.id JOIN articles a ON a.id = di.article_id"
+                " GROUP BY d.id ORDER BY d.id"
             )
             return await cur.fetchall()
 
-    assert run(database_url, scenario) == [{"local_date": date(2024, 2, 10), "items": 3}]
-    (eml,) = (tmp_path / "outbox").glob("*.eml")
-    text = eml.read_text()
-    assert all(f"Election report of day {d}" in text for d in range(3))
+    assert run(database_url, scenario) == [
+        {"local_date": date(2024, 2, 9), "titles": [f"Election report of day {d}" for d in range(3)]},
+        {"local_date": date(2024, 2, 10), "titles": ["Election report of the tenth"]},
+    ]

@@ -3,6 +3,7 @@ message in the end, failures recorded with the server's reason, and retries that
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,17 @@ from psycopg_pool import AsyncConnectionPool
 
 from alerts import delivery
 from monitor.store import digests
-from tests.integration.digest_world import DAY1, Smtp, article, election_watch, run, settings
+from tests.integration.digest_world import (
+    BEFORE,
+    DAY1,
+    Smtp,
+    article,
+    election_watch,
+    pool_for,
+    run,
+    settings,
+    subscriber,
+)
 
 
 @pytest.fixture
@@ -134,3 +145,24 @@ def test_temporary_failures_are_retried_with_growing_delays_then_given_up(
 
     run(database_url, scenario)
     assert smtp.messages == []
+
+
+def test_two_workers_at_once_prepare_and_send_each_digest_once(database_url: str, tmp_path: Path, smtp: Smtp) -> None:
+    cfg = settings(database_url, tmp_path, smtp.url)
+    readers = [f"reader{n}@example.org" for n in range(6)]
+
+    async def scenario(pool: AsyncConnectionPool) -> None:
+        await one_new_article(pool)
+        async with pool.connection() as conn:
+            for email in readers:
+                await subscriber(conn, email, created_at=BEFORE)
+        async with pool_for(database_url) as other:  # a second worker: its own connections
+            prepared = await asyncio.gather(
+                delivery.prepare_due(pool, cfg, DAY1), delivery.prepare_due(other, cfg, DAY1)
+            )
+            assert sum(prepared) == 1 + len(readers)
+            sent = await asyncio.gather(delivery.send_pending(pool, cfg), delivery.send_pending(other, cfg))
+            assert sum(r.sent for r in sent) == 1 + len(readers)
+
+    run(database_url, scenario)
+    assert sorted(m["To"] for m in smtp.messages) == sorted(["analyst@example.org", *readers])

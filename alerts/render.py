@@ -14,9 +14,11 @@ from functools import cache
 import css_inline
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from alerts.digest import Digest
 from monitor.errors import NewswatchError
+from monitor.query.snippet import Segment, plain
 
 # Mail clients drop <style> blocks (Gmail in some views, many webmail): every rule is moved into
 # style="" attributes. @media rules cannot be inlined and stay in <style> for the clients that read it.
@@ -39,6 +41,11 @@ def wrap(text: str, width: int = 70, indent: str = "") -> str:
     return ("\n" + indent).join(lines)
 
 
+def highlight(segments: list[Segment]) -> Markup:
+    """A snippet as HTML: the text escaped, the matched words in <span class="hit">."""
+    return Markup("").join(Markup('<span class="hit">%s</span>') % t if hit else escape(t) for t, hit in segments)
+
+
 @cache
 def environment(user_folder: str | None = None) -> Environment:
     """The built-in templates alone run in a plain environment (the sandbox's checks on every
@@ -51,7 +58,7 @@ def environment(user_folder: str | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["wrap"] = wrap
+    env.filters.update(wrap=wrap, plain=plain, highlight=highlight)
     return env
 
 

@@ -2,9 +2,17 @@
 
 1. prepare: the digest and its items are written in one transaction (status pending), the whole
    message with its deterministic Message-ID stored beside them;
-2. send: a pending digest is leased, sent as stored, then marked sent.
-A crash between 2's send and its mark re-sends the same bytes (same Message-ID) once the lease
-expires: at most one extra copy. Temporary failures wait and retry; permanent ones are marked failed.
+2. send: a pending digest is leased and marked in flight, sent as stored, then marked sent.
+
+A crash between 2's send and its mark leaves the digest in flight; once the lease expires another
+sender re-sends the same bytes (same Message-ID), once: if that sender dies mid-send too, the digest
+is marked failed rather than risk a third copy. Temporary failures (4xx, timeouts, refused
+connections) are retried with growing delays, MAX_ATTEMPTS times in all; permanent ones (5xx, a
+refused recipient) are marked failed with the server's reason.
+
+Test hook: with the environment variable NEWSWATCH_TEST_CRASH_AFTER_SEND set, the process exits at
+once (status 70) after the server accepted a message and before it is marked sent. Only the crash
+test sets it; it is read here and nowhere else.
 """
 
 from __future__ import annotations
@@ -12,22 +20,26 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.policy import SMTP
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from psycopg_pool import AsyncConnectionPool
 
-from alerts import mailer
+from alerts import mailer, unsubscribe, when
 from alerts.digest import Digest, assemble
 from alerts.render import render
 from monitor.config import Settings
 from monitor.store import digests as store
+from monitor.store import subscribers
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAYS_S = (60, 300, 900, 3600)
+RETRY_DELAYS_S = (60, 300, 900, 3600, 3600)  # after attempts 1…5; about 2.5 hours in all
+MAX_ATTEMPTS = len(RETRY_DELAYS_S) + 1
+CRASH_HOOK = "NEWSWATCH_TEST_CRASH_AFTER_SEND"
 
 
 @dataclass
@@ -39,33 +51,46 @@ class Prepared:
     message_id: str
 
 
-async def build(pool: AsyncConnectionPool, settings: Settings, subscriber: dict, now: datetime) -> Prepared | None:
-    """The digest this subscriber would get now, rendered; None when nothing is new."""
-    local_date: date = now.astimezone(ZoneInfo(subscriber["tz"])).date()
-    async with pool.connection() as conn:
-        rows = await store.candidates(conn, subscriber["id"])
-    if not rows:
+async def build(
+    pool: AsyncConnectionPool,
+    settings: Settings,
+    subscriber: dict[str, Any],
+    now: datetime,
+    local_date: date | None = None,
+) -> Prepared | None:
+    """The digest this subscriber would get now, rendered, as the digest of `local_date` (default:
+    their today); None when nothing is new (unless they asked for empty digests) or they unsubscribed."""
+    if not subscriber["active"]:
         return None
-    digest = assemble(subscriber["email"], local_date, rows)
-    subject, text, html = render(digest)
-    key = hashlib.sha256(f"{subscriber['id']}:{sorted(digest.article_ids)}".encode()).hexdigest()[:24]
-    return Prepared(digest, subject, text, html, mailer.message_id(f"digest.{key}", settings.mail_from))
+    local_date = local_date or now.astimezone(ZoneInfo(subscriber["tz"])).date()
+    async with pool.connection() as conn:
+        rows = await store.candidates(conn, subscriber["id"], now)
+        if not rows and not subscriber["send_empty"]:
+            return None
+        carriers = await store.carriers(conn, sorted({r["story"] for r in rows}))
+        key = await unsubscribe.signing_key(conn, settings)
+    digest = assemble(subscriber["email"], local_date, subscriber["tz"], rows, carriers)
+    digest.unsubscribe_url = unsubscribe.url(settings, unsubscribe.token(key, subscriber["id"], subscriber["email"]))
+    subject, text, html = render(digest, settings.templates)
+    # the same subscriber, day and articles give the same Message-ID, whoever prepares it
+    ident = hashlib.sha256(f"{subscriber['id']}:{local_date}:{sorted(digest.article_ids)}".encode()).hexdigest()
+    return Prepared(digest, subject, text, html, mailer.message_id(f"digest.{ident[:24]}", settings.mail_from))
 
 
 async def prepare(
-    pool: AsyncConnectionPool, settings: Settings, subscriber: dict, now: datetime, force: bool = False
+    pool: AsyncConnectionPool,
+    settings: Settings,
+    subscriber: dict[str, Any],
+    now: datetime,
+    local_date: date | None = None,
+    once_per_day: bool = True,
 ) -> int | None:
-    """Write the subscriber's digest into the outbox; None when there is nothing new, or (unless
-    `force`) when they already have today's."""
-    if not force:
-        local_date = now.astimezone(ZoneInfo(subscriber["tz"])).date()
-        async with pool.connection() as conn:
-            if await store.exists_for_day(conn, subscriber["id"], local_date):
-                return None
-    prepared = await build(pool, settings, subscriber, now)
+    """Write the subscriber's digest of `local_date` (default: their today) into the outbox; None when
+    there is nothing to send, or (with `once_per_day`) when that day's digest was already prepared."""
+    prepared = await build(pool, settings, subscriber, now, local_date)
     if prepared is None:
         return None
-    msg = mailer.build(
+    message = mailer.build(
         sender=settings.mail_from,
         to=subscriber["email"],
         subject=prepared.subject,
@@ -73,6 +98,7 @@ async def prepare(
         html=prepared.html,
         message_id=prepared.message_id,
         date_header=mailer.format_datetime(now.astimezone(UTC)),
+        unsubscribe_url=prepared.digest.unsubscribe_url,
     )
     async with pool.connection() as conn:
         return await store.create(
@@ -81,9 +107,30 @@ async def prepare(
             prepared.message_id,
             prepared.digest.local_date,
             prepared.subject,
-            msg.as_bytes(policy=SMTP),  # CRLF line ends: smtplib sends bytes as they are
+            message,
             prepared.digest.article_ids,
+            created_at=now,
+            once_per_day=once_per_day,
         )
+
+
+async def prepare_due(pool: AsyncConnectionPool, settings: Settings, now: datetime) -> int:
+    """Prepare every digest that is due by `now` and not yet prepared: today's at its time, and the
+    one a service that was down at send time missed (once, covering everything since the previous)."""
+    async with pool.connection() as conn:
+        subs = await subscribers.list_all(conn, active_only=True)
+    prepared = 0
+    for sub in subs:
+        day = when.due_day(sub, now)
+        if day is None:
+            continue
+        async with pool.connection() as conn:
+            if await store.exists_for_day(conn, sub["id"], day):
+                continue
+        # back before today's send time after missing yesterday's: that is yesterday's digest, and
+        # today's still goes out at its time
+        prepared += await prepare(pool, settings, sub, now, day) is not None
+    return prepared
 
 
 @dataclass
@@ -96,30 +143,44 @@ class SendResult:
 async def send_pending(pool: AsyncConnectionPool, settings: Settings, subscriber_id: int | None = None) -> SendResult:
     """Send every pending digest (of one subscriber, or all) that no other process is sending."""
     result = SendResult()
+    async with pool.connection() as conn:
+        for doubtful in await store.give_up_doubtful(conn):
+            log.warning("digest %s not re-sent a second time after a crash; marked failed", doubtful["id"])
+            result.failed += 1
     while True:
         async with pool.connection() as conn:
-            row = await store.claim(conn, subscriber_id)
-        if row is None:
+            claimed = await store.claim(conn, subscriber_id)
+        if claimed is None:
             return result
-        name = f"{row['local_date']}-{row['email']}-{row['id']}".replace("/", "_")
-        try:
-            where = await asyncio.to_thread(
-                mailer.deliver, bytes(row["message"]), settings.mail_from, row["email"], settings, name
-            )
-        except mailer.PermanentFailure as exc:
-            async with pool.connection() as conn:
-                await store.mark_failed(conn, row["id"], str(exc))
-            log.warning("digest %s to %s failed: %s", row["id"], row["email"], exc)
-            result.failed += 1
-            continue
-        except mailer.TemporaryFailure as exc:
-            delay = RETRY_DELAYS_S[min(row["attempts"], len(RETRY_DELAYS_S)) - 1]
-            async with pool.connection() as conn:
-                await store.retry_later(conn, row["id"], str(exc), delay)
-            log.warning("digest %s to %s deferred %ss: %s", row["id"], row["email"], delay, exc)
-            result.deferred += 1
-            continue
+        outcome = await _send_one(pool, settings, claimed)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+
+
+async def _send_one(pool: AsyncConnectionPool, settings: Settings, row: dict[str, Any]) -> str:
+    name = f"{row['local_date']}-{row['email']}-{row['id']}".replace("/", "_")
+    try:
+        where = await asyncio.to_thread(
+            mailer.deliver, bytes(row["message"]), settings.mail_from, row["email"], settings, name
+        )
+    except mailer.PermanentFailure as exc:
         async with pool.connection() as conn:
-            await store.mark_sent(conn, row["id"])
-        log.info("digest %s sent to %s via %s", row["id"], row["email"], where)
-        result.sent += 1
+            await store.mark_failed(conn, row["id"], str(exc))
+        log.warning("digest %s to %s failed: %s", row["id"], row["email"], exc)
+        return "failed"
+    except mailer.TemporaryFailure as exc:
+        if row["attempts"] >= MAX_ATTEMPTS:
+            async with pool.connection() as conn:
+                await store.mark_failed(conn, row["id"], f"gave up after {row['attempts']} attempts: {exc}")
+            log.warning("digest %s to %s failed after %s attempts: %s", row["id"], row["email"], row["attempts"], exc)
+            return "failed"
+        delay = RETRY_DELAYS_S[row["attempts"] - 1]
+        async with pool.connection() as conn:
+            await store.retry_later(conn, row["id"], str(exc), delay)
+        log.warning("digest %s to %s deferred %ss: %s", row["id"], row["email"], delay, exc)
+        return "deferred"
+    if os.environ.get(CRASH_HOOK):
+        os._exit(70)  # the crash test: sent, not recorded
+    async with pool.connection() as conn:
+        await store.mark_sent(conn, row["id"])
+    log.info("digest %s sent to %s via %s", row["id"], row["email"], where)
+    return "sent"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from monitor.pipeline.canonical import is_web_url
+from monitor.pipeline import canonical
 from monitor.query import parse
-from monitor.query.parse import Or
+from monitor.query.parse import Node, Or
 from monitor.query.snippet import Segment, snippet
 
 
@@ -22,8 +25,10 @@ class Outlet:
 @dataclass
 class Story:
     title: str
+    url: str | None  # the headline's article, when its link is http(s)
     snippet: list[Segment]
-    first_seen: datetime
+    first_seen: datetime  # in the subscriber's zone
+    seen: str  # first_seen as the built-in templates show it ("7 Feb 05:05 +04")
     keywords: list[str]
     outlets: list[Outlet] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
@@ -33,42 +38,77 @@ class Story:
 class Digest:
     email: str
     local_date: date
+    tz: str
     stories: list[Story]
     keyword_counts: list[tuple[str, int]]
+    unsubscribe_url: str = ""
 
     @property
     def article_ids(self) -> list[int]:
         return [i for s in self.stories for i in s.article_ids]
 
 
-def assemble(email: str, local_date: date, rows: list[dict[str, Any]]) -> Digest:
-    """Group candidate rows (monitor.store.digests.candidates) by story; the most widely carried
-    stories first, then the most recent."""
+@lru_cache(maxsize=16384)
+def _link(url: str) -> str | None:
+    """The URL when it is http(s), for a link; None (shown, never linked) otherwise."""
+    return url if canonical.is_web_url(url) else None
+
+
+@lru_cache(maxsize=512)
+def _tree(queries: tuple[str, ...]) -> Node | None:
+    trees = [t for t in (parse(q) for q in queries) if t is not None]
+    return Or(tuple(trees)) if trees else None
+
+
+# One run prepares the digests of every subscriber, and those who watch the same keywords get the
+# same articles: each snippet is worked out once (the text is folded word by word, the costliest step).
+@lru_cache(maxsize=4096)
+def _snippet(article_id: int, text: str, queries: tuple[str, ...]) -> list[Segment]:
+    return snippet(text, _tree(queries))
+
+
+def assemble(
+    email: str,
+    local_date: date,
+    tz: str,
+    rows: list[dict[str, Any]],
+    carriers: Sequence[dict[str, Any]] = (),
+) -> Digest:
+    """Group candidate rows (monitor.store.digests.candidates) by story, with every outlet that
+    carried each story (monitor.store.digests.carriers); the most widely carried stories first, then
+    the most recent. Counts per keyword are counts of stories."""
+    zone = ZoneInfo(tz)
     by_story: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         by_story.setdefault(row["story"], []).append(row)
+    carried: dict[int, list[dict[str, Any]]] = {}
+    for row in carriers:
+        carried.setdefault(row["story"], []).append(row)
     stories = []
     counts: Counter[str] = Counter()
-    for members in by_story.values():
-        members.sort(key=lambda r: r["stored_at"])
+    for key, members in by_story.items():
+        # the best headline: the longest, earliest one (wire copies often trim the title)
         lead = max(members, key=lambda r: (len(r["title"] or ""), -r["id"]))
         keywords = sorted({k for r in members for k in r["keywords"]})
         counts.update(keywords)
-        trees = [parse(q) for q in sorted({q for r in members for q in r["queries"]})]
-        tree = Or(tuple(t for t in trees if t is not None)) if trees else None
+        queries = tuple(sorted({q for r in members for q in r["queries"]}))
+        everyone = sorted([*members, *carried.get(key, [])], key=lambda r: (r["stored_at"], r["id"]))
         outlets: list[Outlet] = []
-        for r in members:
+        for r in everyone:
             if all(o.name != r["outlet"] for o in outlets):
-                outlets.append(Outlet(r["outlet"], r["url"] if is_web_url(r["url"]) else None))
+                outlets.append(Outlet(r["outlet"], _link(r["url"])))
+        first_seen = min(r["published_at"] or r["stored_at"] for r in everyone)
         stories.append(
             Story(
                 title=lead["title"] or lead["url"],
-                snippet=snippet(lead["text"], tree),
-                first_seen=members[0]["published_at"] or members[0]["stored_at"],
+                url=_link(lead["url"]),
+                snippet=_snippet(lead["id"], lead["text"], queries),
+                first_seen=(local := first_seen.astimezone(zone)),
+                seen=local.strftime("%-d %b %H:%M %Z"),
                 keywords=keywords,
                 outlets=outlets,
-                article_ids=[r["id"] for r in members],
+                article_ids=sorted(r["id"] for r in members),
             )
         )
     stories.sort(key=lambda s: (len(s.outlets), s.first_seen), reverse=True)
-    return Digest(email, local_date, stories, sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Digest(email, local_date, tz, stories, sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

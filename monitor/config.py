@@ -109,6 +109,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_mb", _positive(float), 15.0, "per-response cap in MiB, counted after decompression"),
     Setting("fetch_timeout_s", _positive(float), 30.0, "deadline for one HTTP request, in seconds"),
     Setting(
+        "secret_key",
+        _text,
+        None,
+        "key that signs unsubscribe links; unset: one is generated once and kept in the database for every worker",
+        secret=True,
+    ),
+    Setting(
+        "base_url",
+        _url("http", "https"),
+        "http://127.0.0.1:8000",
+        "public address of the web app, used in the links of digests (unsubscribe)",
+    ),
+    Setting(
+        "templates",
+        _text,
+        None,
+        "folder of your own digest.html / digest.txt templates (run sandboxed); unset: the built-in ones",
+    ),
+    Setting(
         "evidence_days",
         _days,
         0,

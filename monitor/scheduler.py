@@ -9,11 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg_pool import AsyncConnectionPool
 
-from alerts import delivery
+from alerts import delivery, when
 from monitor.config import Settings
 from monitor.store import sources, subscribers
 from spiders.crawl import poll
@@ -40,9 +39,10 @@ class Schedule:
             coalesce=True,
         )
         self.scheduler.add_job(
-            self.send_pending,
+            self.send_due_digests,  # also the catch-up on start and retries of deferred sends
             IntervalTrigger(seconds=60),
             id="outbox",
+            next_run_time=datetime.now(UTC),
             max_instances=1,
             coalesce=True,
         )
@@ -66,8 +66,7 @@ class Schedule:
             wanted[f"poll:{s['id']}:{s['interval_s']}"] = (self.poll_source, trigger, (s["id"],))
         for sub in subs:
             at = sub["send_at"]
-            trigger = CronTrigger(hour=at.hour, minute=at.minute, timezone=sub["tz"])
-            wanted[f"digest:{sub['id']}:{at}:{sub['tz']}"] = (self.send_digest, trigger, (sub["email"],))
+            wanted[f"digest:{sub['id']}:{at}:{sub['tz']}"] = (self.send_due_digests, when.trigger(at, sub["tz"]), ())
         for job in self.scheduler.get_jobs():
             if job.id.startswith(("poll:", "digest:")) and job.id not in wanted:
                 job.remove()
@@ -104,11 +103,10 @@ class Schedule:
                 len(st.errors),
             )
 
-    async def send_digest(self, email: str) -> None:
-        async with self.pool.connection() as conn:
-            sub = await subscribers.get(conn, email)
-        await delivery.prepare(self.pool, self.settings, sub, datetime.now(UTC))
-        await delivery.send_pending(self.pool, self.settings, sub["id"])
-
-    async def send_pending(self) -> None:
+    async def send_due_digests(self) -> None:
+        """Prepare and send every digest due by now: run by each subscriber's cron trigger at their
+        local send time, and every minute, so that one missed while the service was down (or while
+        this worker's trigger was not yet set) goes out once when it is back, and deferred sends are
+        retried when their back-off ends."""
+        await delivery.prepare_due(self.pool, self.settings, datetime.now(UTC))
         await delivery.send_pending(self.pool, self.settings)

@@ -103,6 +103,7 @@ def status(args: argparse.Namespace) -> int:
                 "sources": await sources.list_all(conn),
                 "archive": await articles.totals(conn),
                 "outbox": await digests.outbox_state(conn),
+                "failed_digests": await digests.failures(conn),
             }
 
     state = runtime.run(main)
@@ -120,4 +121,7 @@ def status(args: argparse.Namespace) -> int:
         f"{a['last_24h']} in the last 24 h"
     )
     print(f"outbox: {o['pending']} pending, {o['sent']} sent, {o['failed']} failed")
+    if state["failed_digests"]:
+        print("\nfailed digests (most recent first):")
+        table(state["failed_digests"], ["email", "local_date", "attempts", "last_error"], widths={"last_error": 100})
     return 0

@@ -13,6 +13,7 @@ from typing import Any
 
 from monitor import config, runtime, seeds
 from monitor.cli.args import email
+from monitor.errors import UsageError
 from monitor.service import database
 from monitor.store import sources, subscribers
 
@@ -166,31 +167,22 @@ def digest_send(args: argparse.Namespace) -> int:
     settings = config.load()
     from alerts import delivery
 
-    async def main() -> tuple[int, Any]:
+    async def main() -> Any:
         now = datetime.now(UTC)
         async with database(settings) as pool:
+            if not args.subscriber:
+                await delivery.prepare_due(pool, settings, now)
+                return await delivery.send_pending(pool, settings)
             async with pool.connection() as conn:
-                subs = await _subscriber_rows(args.subscriber)(conn)
-            prepared = 0
-            for sub in subs:
-                if args.subscriber or _due(sub, now):
-                    prepared += (
-                        await delivery.prepare(pool, settings, sub, now, force=bool(args.subscriber))
-                    ) is not None
-            result = await delivery.send_pending(pool, settings, subs[0]["id"] if args.subscriber else None)
-            return prepared, result
+                sub = await subscribers.get(conn, args.subscriber)
+            if not sub["active"]:
+                raise UsageError(f"digest: {args.subscriber} has unsubscribed")
+            await delivery.prepare(pool, settings, sub, now, once_per_day=False)
+            return await delivery.send_pending(pool, settings, sub["id"])
 
-    prepared, result = runtime.run(main)
+    result = runtime.run(main)
     print(f"digests: {result.sent} sent, {result.deferred} deferred, {result.failed} failed")
     return 1 if result.failed else 0
-
-
-def _due(sub: dict, now: datetime) -> bool:
-    """Due when the subscriber's local send time has passed today."""
-    from zoneinfo import ZoneInfo
-
-    local = now.astimezone(ZoneInfo(sub["tz"]))
-    return local.time() >= sub["send_at"]
 
 
 def show_config(args: argparse.Namespace) -> int:

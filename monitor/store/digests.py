@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from psycopg import AsyncConnection, errors
 
 Row = dict[str, Any]
 
-LEASE = "5 minutes"
+LEASE_S = 300  # longer than an SMTP send can take (mailer timeouts are 30 s per step)
+
+# An article stored in a transaction that began just before the previous digest was written may
+# commit after it, with a stored_at a little earlier: look back this far so it is not skipped.
+# digest_items keeps what was already included from coming back.
+COMMIT_SLACK = "10 minutes"
 
 
-async def candidates(conn: AsyncConnection, subscriber_id: int) -> list[Row]:
-    """Articles for the subscriber's next digest: stored since their previous digest (or in the day
-    before they subscribed), matching their keywords, not duplicates or seed copies, never sent."""
+async def candidates(conn: AsyncConnection, subscriber_id: int, now: datetime) -> list[Row]:
+    """Articles for the subscriber's next digest: stored up to `now` since their previous digest (or
+    in the day before they subscribed), matching their keywords, not duplicates or seed copies, never
+    put in one of their digests before."""
     cur = await conn.execute(
         """
         SELECT a.id, a.url, a.title, a.text, a.outlet, a.lang, a.published_at, a.stored_at,
@@ -29,13 +35,36 @@ async def candidates(conn: AsyncConnection, subscriber_id: int) -> list[Row]:
            AND (s.all_keywords OR EXISTS (SELECT 1 FROM subscriber_keywords sk
                                            WHERE sk.subscriber_id = s.id AND sk.keyword_id = k.id))
            AND a.duplicate_of IS NULL AND NOT a.seed_duplicate AND NOT a.is_seed
-           AND a.stored_at > coalesce((SELECT max(d.created_at) FROM digests d WHERE d.subscriber_id = s.id),
+           AND a.stored_at <= %(now)s
+           AND a.stored_at > coalesce((SELECT max(d.created_at) FROM digests d
+                                        WHERE d.subscriber_id = s.id AND d.status IN ('pending', 'sent'))
+                                      - %(slack)s::interval,
                                       s.created_at - interval '1 day')
            AND NOT EXISTS (SELECT 1 FROM digest_items di WHERE di.subscriber_id = s.id AND di.article_id = a.id)
          GROUP BY a.id
          ORDER BY a.published_at DESC NULLS LAST, a.id DESC
         """,
-        {"sid": subscriber_id},
+        {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK},
+    )
+    return await cur.fetchall()
+
+
+async def carriers(conn: AsyncConnection, stories: list[int]) -> list[Row]:
+    """Every article that carried these stories (members of the story, and copies of its members
+    from other outlets), seeds and their copies left out: who else published it."""
+    cur = await conn.execute(
+        """
+        WITH members AS (
+            SELECT a.id, coalesce(a.story_id, a.id) AS story FROM articles a
+             WHERE (a.story_id = ANY(%(keys)s) OR (a.story_id IS NULL AND a.id = ANY(%(keys)s)))
+               AND NOT a.is_seed AND NOT a.seed_duplicate
+        )
+        SELECT m.story, a.id, a.outlet, a.url, a.published_at, a.stored_at
+          FROM members m JOIN articles a ON a.id = m.id OR a.duplicate_of = m.id
+         WHERE NOT a.is_seed AND NOT a.seed_duplicate
+         ORDER BY a.stored_at, a.id
+        """,
+        {"keys": stories},
     )
     return await cur.fetchall()
 
@@ -48,15 +77,22 @@ async def create(
     subject: str,
     message: bytes,
     article_ids: list[int],
+    created_at: datetime,
+    once_per_day: bool,
 ) -> int | None:
-    """Write the digest and its items in one transaction; None if another process already took
-    these articles for this subscriber (or this Message-ID exists)."""
+    """Write the digest and its items in one transaction; None if another process got there first
+    (these articles already taken for this subscriber, this Message-ID exists, or with
+    `once_per_day` a digest of that local date exists)."""
     try:
         async with conn.transaction():
+            # the subscriber's row lock makes two workers preparing the same digest take turns
+            await conn.execute("SELECT 1 FROM subscribers WHERE id = %s FOR UPDATE", (subscriber_id,))
+            if once_per_day and await exists_for_day(conn, subscriber_id, local_date):
+                return None
             cur = await conn.execute(
-                "INSERT INTO digests (subscriber_id, message_id, local_date, subject, message)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING id",
-                (subscriber_id, message_id, local_date, subject, message),
+                "INSERT INTO digests (subscriber_id, message_id, local_date, subject, message, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                (subscriber_id, message_id, local_date, subject, message, created_at),
             )
             row = await cur.fetchone()
             assert row is not None
@@ -69,40 +105,65 @@ async def create(
     return int(row["id"])
 
 
-async def claim(conn: AsyncConnection, subscriber_id: int | None = None) -> Row | None:
-    """Lease one pending digest (of one subscriber, or any) for sending."""
+async def give_up_doubtful(conn: AsyncConnection) -> list[Row]:
+    """Fail the digests whose sender died mid-send a second time: the one re-send the outbox allows
+    was spent, and a third copy would be worse than none."""
     cur = await conn.execute(
-        f"""
-        UPDATE digests d SET attempts = attempts + 1, claimed_until = now() + interval '{LEASE}'
-         WHERE d.id = (SELECT id FROM digests
-                        WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < now())
-                          AND (%(sid)s::bigint IS NULL OR subscriber_id = %(sid)s)
-                        ORDER BY created_at, id
-                        FOR UPDATE SKIP LOCKED LIMIT 1)
+        """
+        UPDATE digests SET status = 'failed', in_flight = false, claimed_until = NULL,
+               last_error = 'not sent again: the sender stopped twice in the middle of sending it,'
+                            ' so it may have arrived already'
+         WHERE status = 'pending' AND in_flight AND crash_resends >= 1 AND claimed_until < now()
+        RETURNING id
+        """
+    )
+    return await cur.fetchall()
+
+
+async def claim(conn: AsyncConnection, subscriber_id: int | None = None) -> Row | None:
+    """Lease one pending digest of an active subscriber (one subscriber's, or any) for sending. A
+    digest left in flight by a dead sender comes back once its lease expires, counted as a re-send."""
+    cur = await conn.execute(
+        """
+        UPDATE digests d SET attempts = attempts + 1, claimed_until = now() + make_interval(secs => %(lease)s),
+               crash_resends = crash_resends + in_flight::int, in_flight = true
+         WHERE d.id = (SELECT dd.id FROM digests dd JOIN subscribers s ON s.id = dd.subscriber_id AND s.active
+                        WHERE dd.status = 'pending' AND (dd.claimed_until IS NULL OR dd.claimed_until < now())
+                          AND NOT (dd.in_flight AND dd.crash_resends >= 1)
+                          AND (%(sid)s::bigint IS NULL OR dd.subscriber_id = %(sid)s)
+                        ORDER BY dd.created_at, dd.id
+                        FOR UPDATE OF dd SKIP LOCKED LIMIT 1)
         RETURNING d.*, (SELECT email FROM subscribers s WHERE s.id = d.subscriber_id) AS email
         """,
-        {"sid": subscriber_id},
+        {"sid": subscriber_id, "lease": LEASE_S},
     )
     return await cur.fetchone()
 
 
 async def mark_sent(conn: AsyncConnection, digest_id: int) -> None:
     await conn.execute(
-        "UPDATE digests SET status = 'sent', sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = %s",
+        "UPDATE digests SET status = 'sent', sent_at = now(), claimed_until = NULL, in_flight = false,"
+        " last_error = NULL WHERE id = %s",
         (digest_id,),
     )
 
 
 async def mark_failed(conn: AsyncConnection, digest_id: int, reason: str) -> None:
-    await conn.execute(
-        "UPDATE digests SET status = 'failed', last_error = %s, claimed_until = NULL WHERE id = %s",
-        (reason[:1000], digest_id),
-    )
+    """Record the failure, and free its articles for the subscriber's next digest: they never got them."""
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE digests SET status = 'failed', last_error = %s, claimed_until = NULL, in_flight = false"
+            " WHERE id = %s",
+            (reason[:1000], digest_id),
+        )
+        await conn.execute("DELETE FROM digest_items WHERE digest_id = %s", (digest_id,))
 
 
 async def retry_later(conn: AsyncConnection, digest_id: int, reason: str, delay_s: float) -> None:
+    """The send surely did not happen (the server said so, or never answered): try again after `delay_s`."""
     await conn.execute(
-        "UPDATE digests SET last_error = %s, claimed_until = now() + make_interval(secs => %s) WHERE id = %s",
+        "UPDATE digests SET last_error = %s, in_flight = false, claimed_until = now() + make_interval(secs => %s)"
+        " WHERE id = %s",
         (reason[:1000], delay_s, digest_id),
     )
 
@@ -118,9 +179,25 @@ async def outbox_state(conn: AsyncConnection) -> Row:
     return row
 
 
-async def exists_for_day(conn: AsyncConnection, subscriber_id: int, local_date: date) -> bool:
+async def failures(conn: AsyncConnection, limit: int = 20) -> list[Row]:
+    """The most recent failed digests, with the server's reason."""
     cur = await conn.execute(
-        "SELECT 1 FROM digests WHERE subscriber_id = %s AND local_date = %s AND status <> 'failed'",
+        """
+        SELECT d.id, s.email, d.local_date, d.attempts, d.last_error, d.created_at
+          FROM digests d JOIN subscribers s ON s.id = d.subscriber_id
+         WHERE d.status = 'failed'
+         ORDER BY d.created_at DESC, d.id DESC
+         LIMIT %s
+        """,
+        (limit,),
+    )
+    return await cur.fetchall()
+
+
+async def exists_for_day(conn: AsyncConnection, subscriber_id: int, local_date: date) -> bool:
+    """Whether that local day's digest was already prepared (whatever became of it)."""
+    cur = await conn.execute(
+        "SELECT 1 FROM digests WHERE subscriber_id = %s AND local_date = %s",
         (subscriber_id, local_date),
     )
     return await cur.fetchone() is not None

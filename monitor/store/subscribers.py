@@ -7,20 +7,33 @@ from typing import Any
 
 from psycopg import AsyncConnection, errors
 
+from monitor.cli.args import email as checked_email
+from monitor.cli.args import zone as checked_zone
 from monitor.errors import UsageError
 
 Row = dict[str, Any]
 
 
-async def add(conn: AsyncConnection, email: str, keywords: list[str] | None, send_at: time, tz: str) -> Row:
+async def add(
+    conn: AsyncConnection,
+    email: str,
+    keywords: list[str] | None,
+    send_at: time,
+    tz: str,
+    send_empty: bool = False,
+) -> Row:
+    """Subscribe `email` to the digest of `keywords` (None: all keywords); a malformed address, an
+    unknown zone or keyword is a usage error, whether it came from the CLI or the API."""
+    email, tz = checked_email(email), checked_zone(tz)
     async with conn.transaction():
         try:
             cur = await conn.execute(
-                "INSERT INTO subscribers (email, all_keywords, send_at, tz) VALUES (%s, %s, %s, %s) RETURNING *",
-                (email, keywords is None, send_at, tz),
+                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty)"
+                " VALUES (%s, %s, %s, %s, %s) RETURNING *",
+                (email, keywords is None, send_at, tz, send_empty),
             )
         except errors.UniqueViolation:
-            raise UsageError(f"subscribers: {email} is already subscribed") from None
+            raise UsageError(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None
         row = await cur.fetchone()
         assert row is not None
         for name in keywords or []:
@@ -39,6 +52,10 @@ async def get(conn: AsyncConnection, email: str) -> Row:
     if row is None:
         raise UsageError(f"subscribers: no subscriber {email!r} (see `newswatch subscribers list`)")
     return row
+
+
+async def by_id(conn: AsyncConnection, subscriber_id: int) -> Row | None:
+    return await (await conn.execute("SELECT * FROM subscribers WHERE id = %s", (subscriber_id,))).fetchone()
 
 
 async def list_all(conn: AsyncConnection, active_only: bool = False) -> list[Row]:
@@ -62,3 +79,20 @@ async def remove(conn: AsyncConnection, email: str) -> None:
     cur = await conn.execute("DELETE FROM subscribers WHERE email = %s RETURNING id", (email,))
     if await cur.fetchone() is None:
         raise UsageError(f"subscribers: no subscriber {email!r} (see `newswatch subscribers list`)")
+
+
+async def unsubscribe(conn: AsyncConnection, subscriber_id: int) -> bool:
+    """Stop this subscriber's digests, including any not sent yet; False when they were already
+    unsubscribed (a second click, or a mail provider's one-click POST after the reader's)."""
+    async with conn.transaction():
+        cur = await conn.execute(
+            "UPDATE subscribers SET active = false, unsubscribed_at = now() WHERE id = %s AND active RETURNING id",
+            (subscriber_id,),
+        )
+        changed = await cur.fetchone() is not None
+        await conn.execute(
+            "UPDATE digests SET status = 'cancelled', last_error = 'unsubscribed', claimed_until = NULL"
+            " WHERE subscriber_id = %s AND status = 'pending'",
+            (subscriber_id,),
+        )
+    return changed

@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from monitor.web import unsubscribe
+
 
 def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool]) -> Starlette:
     async def healthz(request: Request) -> JSONResponse:
@@ -23,4 +25,4 @@ def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool]) -
         ok = checks["database"] is True and checks["scheduler"] is True
         return JSONResponse({"ok": ok, **checks}, status_code=200 if ok else 503)
 
-    return Starlette(routes=[Route("/healthz", healthz)])
+    return Starlette(routes=[Route("/healthz", healthz), *unsubscribe.routes(pool)])

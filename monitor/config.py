@@ -37,6 +37,16 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
+def _non_negative(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        value = kind(raw)
+        if value < 0:
+            raise ValueError(f"must not be negative, got {raw!r}")
+        return value
+
+    return parse
+
+
 def _url(*schemes: str) -> Callable[[str], str | None]:
     def parse(raw: str) -> str | None:
         if not raw:
@@ -101,6 +111,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_body_mb", _positive(float), 15.0, "per-response cap in MiB, counted after decompression"),
     Setting("fetch_timeout_s", _positive(float), 30.0, "deadline for one HTTP request, in seconds"),
+    Setting(
+        "host_delay_s",
+        _non_negative(float),
+        0.5,
+        "pause between two requests to the same host, in seconds (at most 2 at once per host)",
+    ),
 )
 
 

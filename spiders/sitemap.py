@@ -1,15 +1,16 @@
 """The sitemap spider: Google News sitemaps and sitemap indexes, given directly or found from the
 `Sitemap:` lines of a robots.txt, read with Scrapy's sitemap support (lxml, entities off).
 
-A poll takes the entries of the last two days that are not stored yet (a news sitemap holds two
-days by definition); a backfill takes the entries published inside its window.
+A poll takes the entries that are not stored yet, newest first and at most MAX_PER_POLL of them (a
+news sitemap holds two days by definition; a plain one may hold a whole archive); a backfill takes
+the entries published inside its window.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import lxml.etree
@@ -22,8 +23,7 @@ from monitor.pipeline.canonical import canonicalise, is_web_url
 from monitor.store import sources
 from spiders.source import SourceSpider
 
-RECENT = timedelta(days=2)
-MAX_PER_POLL = 500  # a plain (non-news) sitemap can list a whole archive: a poll takes its newest part
+MAX_PER_POLL = 200
 
 
 class NewsSitemap(Sitemap):
@@ -94,6 +94,10 @@ class NewsSitemapSpider(SourceSpider):
                 else:
                     new += 1
                     requests.append(self.article_for(item, source))
+        if self.poll.window is not None:
+            for request in requests:
+                yield request
+            return
         async with self.poll.pool.connection() as conn:
             await sources.record_success(
                 conn,
@@ -141,28 +145,28 @@ class NewsSitemapSpider(SourceSpider):
         if sitemap.type != "urlset":
             self.poll.stats[source["name"]].errors.append(f"{response.url}: not a sitemap ({sitemap.type})")
             return None
-        return sitemap.type, list(self.wanted(sitemap, source))
+        return sitemap.type, self.wanted(sitemap, source)
 
-    def wanted(self, entries: Any, source: dict) -> Iterator[dict[str, Any]]:
+    def wanted(self, entries: Any, source: dict) -> list[dict[str, Any]]:
+        """The entries to fetch: not stored yet, and inside the backfill window (or, for a poll, the
+        newest MAX_PER_POLL of them)."""
         window = self.poll.window
-        now = datetime.now(UTC)
-        taken = 0
+        chosen = []
         for entry in entries:
             loc = entry.get("loc", "")
-            if not is_web_url(loc) or canonicalise(loc) in source["known"]:
+            key = canonicalise(loc) if is_web_url(loc) else None
+            if key is None or key in source["known"]:
                 continue
-            when = _date(entry.get("news_date")) or _date(entry.get("lastmod"))
-            entry["when"] = when
-            if window is not None:
-                if when is None or not (window.since <= when < window.until):
-                    continue
-            elif when is not None and when < now - RECENT:
+            entry["when"] = _date(entry.get("news_date")) or _date(entry.get("lastmod"))
+            if window is not None and (entry["when"] is None or not window.since <= entry["when"] < window.until):
                 continue
-            elif taken >= MAX_PER_POLL:
-                continue
-            taken += 1
-            self.poll.stats[source["name"]].fetched += 1
-            yield entry
+            source["known"].add(key)  # each URL once per crawl, however many sitemaps list it
+            chosen.append(entry)
+        if window is None:
+            oldest = datetime.min.replace(tzinfo=UTC)
+            chosen = sorted(chosen, key=lambda e: e["when"] or oldest, reverse=True)[:MAX_PER_POLL]
+        self.poll.stats[source["name"]].fetched += len(chosen)
+        return chosen
 
     def article_for(self, entry: dict[str, Any], source: dict) -> scrapy.Request:
         return self.article_request(

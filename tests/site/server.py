@@ -53,8 +53,8 @@ class Site:
                     return self.reply(status, headers, body)
                 if path in hostile.ROUTES:
                     return hostile.ROUTES[path](self)
-                file = (site.root / path.lstrip("/")).resolve()
-                if not file.is_file() or site.root.resolve() not in file.parents:
+                file = site.find(path)
+                if file is None:
                     return self.reply(404, {"Content-Type": "text/plain"}, b"not found")
                 body = file.read_bytes().replace(b"{{BASE}}", self.base.encode())
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
@@ -92,6 +92,14 @@ class Site:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def find(self, path: str) -> Path | None:
+        """The file a path names, with pretty URLs: `/a/b` may be `a/b.html`, `/a/` is `a/index.html`."""
+        base = (self.root / path.lstrip("/")).resolve()
+        for file in (base, base.with_name(base.name + ".html"), base / "index.html"):
+            if file.is_file() and self.root.resolve() in file.parents:
+                return file
+        return None
 
     def url(self, path: str) -> str:
         return self.base + path

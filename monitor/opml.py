@@ -1,11 +1,12 @@
 """OPML 2.0 subscription lists: reading a feed reader's export, writing Newswatch's sources.
 
 Newswatch's own fields (kind, language, interval) travel as extra outline attributes, which other
-readers ignore; entities are never expanded (the file may come from anywhere).
+readers ignore; a file that declares entities is refused (it may come from anywhere).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,9 @@ class Outline:
 
 def read(data: bytes) -> list[Outline]:
     """Every outline with an http(s) `xmlUrl`, nested folders flattened; UsageError when not OPML."""
+    if re.search(rb"<!ENTITY|<!DOCTYPE[^>\[]*\[", data, re.IGNORECASE):
+        # lxml still expands internal entities with resolve_entities=False: refuse them outright
+        raise UsageError("sources import: refused: the file declares entities (<!DOCTYPE [...]> or <!ENTITY>)")
     parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = lxml.etree.fromstring(data, parser)

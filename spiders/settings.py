@@ -19,10 +19,10 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "RETRY_ENABLED": False,  # a failed poll is recorded and retried on the source's back-off schedule
         "CONCURRENT_REQUESTS": 16,
         # politeness: each host has its own slot, so two outlets never slow each other, and one host
-        # gets at most 2 requests at once, spaced by the delay (randomised 0.5–1.5×), never a burst
+        # gets at most 2 requests at once, spaced by the delay (±50 % jitter), never a burst
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         "DOWNLOAD_DELAY": settings.host_delay_s,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "DOWNLOAD_DELAY_JITTER": 0.5,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_ENABLED": False,

@@ -58,6 +58,13 @@ def _url(*schemes: str) -> Callable[[str], str | None]:
     return parse
 
 
+def _days(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"must be 0 (keep forever) or more, got {raw!r}")
+    return value
+
+
 def _text(raw: str) -> str | None:
     return raw or None
 
@@ -116,6 +123,12 @@ SETTINGS: tuple[Setting, ...] = (
         _non_negative(float),
         0.5,
         "pause between two requests to the same host, in seconds (at most 2 at once per host)",
+    ),
+    Setting(
+        "evidence_days",
+        _days,
+        0,
+        "drop raw fetch evidence (response headers) of articles fetched more than N days ago; 0 keeps it forever",
     ),
 )
 

@@ -176,7 +176,9 @@ def main() -> None:
     from monitor.pipeline import ingest
     from monitor.service import database
     from monitor.store import sources
-    from spiders.crawl import poll
+    import spiders.crawl as _crawl
+
+    poll = _crawl.poll
 
     stages = Stages()
     ingest.extract = stages.wrap("extract", ingest.extract)

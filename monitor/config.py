@@ -125,6 +125,12 @@ SETTINGS: tuple[Setting, ...] = (
         "pause between two requests to the same host, in seconds (at most 2 at once per host)",
     ),
     Setting(
+        "extract_workers",
+        _non_negative(int),
+        1,
+        "processes that extract article text (each holds ~200 MB); 0 extracts in threads of the poller",
+    ),
+    Setting(
         "evidence_days",
         _days,
         0,

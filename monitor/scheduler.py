@@ -48,7 +48,7 @@ class Schedule:
             self.poll_due,
             IntervalTrigger(seconds=POLL_TICK_S),
             id="poll",
-            next_run_time=datetime.now(UTC) + timedelta(seconds=1),
+            next_run_time=datetime.now(UTC) + timedelta(seconds=POLL_TICK_S),
             max_instances=1,
             coalesce=True,
         )

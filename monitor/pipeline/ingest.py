@@ -6,13 +6,13 @@ matched (or told) twice.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from psycopg_pool import AsyncConnectionPool
 
+from monitor.pipeline import workers
 from monitor.pipeline.canonical import choose_key
 from monitor.pipeline.dates import choose_published
 from monitor.pipeline.dedup import content_hash
@@ -56,7 +56,7 @@ class Keywords:
 
 async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -> str:
     """Store the article once; returns 'new', 'duplicate' (stored, linked to its original) or 'known'."""
-    extracted = await asyncio.to_thread(extract, item.html, item.final_url)
+    extracted = await workers.run(extract, item.html, item.final_url)
     title = extracted.title or clean(item.feed_title or "")
     text = extracted.text or clean(item.feed_summary or "")
     published = choose_published(

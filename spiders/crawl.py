@@ -1,9 +1,8 @@
 """Polling sources with Scrapy's AsyncCrawlerRunner on the running asyncio loop: each kind of
-source to its spider (feed, sitemap, spider:NAME), all crawls of one poll side by side."""
+source to its spider (feed, sitemap, spider:NAME), one crawl per spider."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,8 +75,8 @@ async def poll(
     for source in sources:
         by_spider[spider_for(source["kind"])].append(source)
     runner = AsyncCrawlerRunner(scrapy_settings(settings))
-    crawls = [
-        runner.crawl(spider, poll=Poll(pool, chosen, keywords, stats, window)) for spider, chosen in by_spider.items()
-    ]
-    await asyncio.gather(*crawls)
+    # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could
+    # send one host (a sitemap and a site spider of the same outlet) twice the polite rate
+    for spider, chosen in by_spider.items():
+        await runner.crawl(spider, poll=Poll(pool, chosen, keywords, stats, window))
     return dict(stats)

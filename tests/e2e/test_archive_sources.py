@@ -57,10 +57,14 @@ def test_sitemap_and_trend_sources_backfill_and_poll(cli: Cli, site: Site, tmp_p
 
     # a poll: the newest listing and the whole sitemap, skipping what the backfill stored
     site.hits.clear()
-    out = cli("poll", "ApaMap", "TrendSite").stdout
+    site.times.clear()
+    out = cli("poll", "ApaMap", "TrendSite", NEWSWATCH_HOST_DELAY_S="0.4").stdout
     assert "ApaMap: fetched 2, new 2, duplicates 0, errors 0" in out, out
     assert "TrendSite: fetched 1, new 1, duplicates 0, errors 0" in out, out
     assert site.hits["/azerbaijan/politics/3857302.html"] == 0  # stored by the backfill: not fetched again
+    # one host: its requests are spaced by the delay (±50 % jitter), never a burst
+    times = [t for t, _ in site.times]
+    assert len(times) >= 6 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.19
     assert len(stored(database_url, "ApaMap")) == 4 and len(stored(database_url, "TrendSite")) == 6
 
     found = json.loads(cli("search", "--source", "TrendSite", "--format", "jsonl", "--limit", "1").stdout)

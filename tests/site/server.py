@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import Counter
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,7 @@ class Site:
         self.root = root
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.times: list[tuple[float, str]] = []  # (time.monotonic(), path) of every request
         self.overrides: dict[str, tuple[int, dict[str, str], bytes]] = {}
         site = self
 
@@ -48,6 +50,7 @@ class Site:
                 path = urlsplit(self.path).path if "://" in self.path else self.path.split("?", 1)[0]
                 site.hits[path] += 1
                 site.requests.append((path, dict(self.headers)))
+                site.times.append((time.monotonic(), path))
                 if path in site.overrides:
                     status, headers, body = site.overrides[path]
                     return self.reply(status, headers, body)

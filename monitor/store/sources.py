@@ -87,8 +87,10 @@ async def set_enabled(conn: AsyncConnection, name: str, on: bool) -> None:
 def adapt_factor(seen: int, new: int, not_modified: bool) -> float:
     """How the adaptive interval moves after a successful poll: sooner when most items were new
     (items are being missed between polls), later when nothing or almost nothing was new."""
-    if not_modified or seen == 0 or new * 10 < seen:
+    if not_modified or new * 10 < seen:
         return 1.25
+    if seen == 0:
+        return 1.0  # nothing to judge by (an empty feed, a sitemap index whose children bring the items)
     if new * 2 >= seen:
         return 0.75
     return 1.0

@@ -209,6 +209,7 @@ def test_retry_after_as_an_http_date() -> None:
     ("seen", "new", "not_modified", "factor"),
     [
         (0, 0, True, 1.25),  # 304: later
+        (0, 0, False, 1.0),  # nothing to judge by
         (20, 0, False, 1.25),  # nothing new: later
         (20, 1, False, 1.25),  # almost nothing new: later
         (20, 5, False, 1.0),

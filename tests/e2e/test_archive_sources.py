@@ -67,6 +67,11 @@ def test_sitemap_and_trend_sources_backfill_and_poll(cli: Cli, site: Site, tmp_p
     assert len(times) >= 6 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.19
     assert len(stored(database_url, "ApaMap")) == 4 and len(stored(database_url, "TrendSite")) == 6
 
+    listed = cli("sources", "list").stdout.splitlines()
+    assert all(h in listed[0] for h in ("24H", "304", "FAILURES", "NEXT_POLL_AT", "LAST_ERROR"))
+    trend_line = next(line for line in listed if line.startswith("TrendSite"))
+    assert "spider:trend" in trend_line and " ok " in trend_line
+
     found = json.loads(cli("search", "--source", "TrendSite", "--format", "jsonl", "--limit", "1").stdout)
     assert found["title"] == "Preliminary results published by the election commission"
     assert found["published_at"].startswith("2024-02-08T11:00:00+04:00") or found["published_at"].startswith(

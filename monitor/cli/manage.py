@@ -13,8 +13,6 @@ from monitor.errors import UsageError
 from monitor.service import database
 from monitor.store import keywords, sources, subscribers
 
-KINDS = ("feed", "sitemap", "spider:trend")  # the spiders of spiders.crawl; checked there too
-
 
 def register(sub: Any) -> None:
     p = sub.add_parser("sources", help="manage sources")
@@ -110,6 +108,8 @@ def sources_list(args: argparse.Namespace) -> int:
 
 
 def _check_kind(kind: str) -> None:
+    from spiders.crawl import KINDS
+
     if kind not in KINDS:
         raise UsageError(f"sources: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
 

@@ -80,7 +80,7 @@ def _parse_date(value: str | None) -> datetime | None:
 
 def extract(html: str, url: str) -> Extracted:
     """The article in `html`: title, main text (boilerplate removed), date and language."""
-    doc = trafilatura.bare_extraction(
+    doc: Any = trafilatura.bare_extraction(  # a Document (with_metadata), or None
         html,
         url=url,
         with_metadata=True,

@@ -16,7 +16,7 @@ MAX_BACKOFF_S = 6 * 3600
 
 
 async def add(
-    conn: AsyncConnection, name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
+    conn: AsyncConnection[Any], name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
 ) -> Row:
     try:
         cur = await conn.execute(
@@ -31,7 +31,7 @@ async def add(
 
 
 async def ensure(
-    conn: AsyncConnection, name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
+    conn: AsyncConnection[Any], name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
 ) -> bool:
     """Add the source unless one of that name exists; True when added (for idempotent seeding)."""
     cur = await conn.execute(
@@ -42,14 +42,14 @@ async def ensure(
     return await cur.fetchone() is not None
 
 
-async def get(conn: AsyncConnection, name: str) -> Row:
+async def get(conn: AsyncConnection[Any], name: str) -> Row:
     row = await (await conn.execute("SELECT * FROM sources WHERE name = %s", (name,))).fetchone()
     if row is None:
         raise UsageError(f"sources: no source named {name!r} (see `newswatch sources list`)")
     return row
 
 
-async def list_all(conn: AsyncConnection) -> list[Row]:
+async def list_all(conn: AsyncConnection[Any]) -> list[Row]:
     cur = await conn.execute(
         """
         SELECT s.*,
@@ -66,7 +66,7 @@ async def list_all(conn: AsyncConnection) -> list[Row]:
     return await cur.fetchall()
 
 
-async def enabled(conn: AsyncConnection, names: list[str] | None = None) -> list[Row]:
+async def enabled(conn: AsyncConnection[Any], names: list[str] | None = None) -> list[Row]:
     if names:
         rows = [await get(conn, n) for n in names]
         return rows
@@ -74,12 +74,12 @@ async def enabled(conn: AsyncConnection, names: list[str] | None = None) -> list
     return await cur.fetchall()
 
 
-async def remove(conn: AsyncConnection, name: str) -> None:
+async def remove(conn: AsyncConnection[Any], name: str) -> None:
     await get(conn, name)
     await conn.execute("DELETE FROM sources WHERE name = %s", (name,))
 
 
-async def set_enabled(conn: AsyncConnection, name: str, on: bool) -> None:
+async def set_enabled(conn: AsyncConnection[Any], name: str, on: bool) -> None:
     await get(conn, name)
     await conn.execute("UPDATE sources SET enabled = %s, next_poll_at = now() WHERE name = %s", (on, name))
 
@@ -109,7 +109,7 @@ _NEXT_POLL = """
 
 
 async def record_success(
-    conn: AsyncConnection,
+    conn: AsyncConnection[Any],
     source_id: int,
     *,
     etag: str | None,
@@ -148,7 +148,7 @@ async def record_success(
 
 
 async def record_failure(
-    conn: AsyncConnection, source_id: int, reason: str, retry_after_s: float | None = None
+    conn: AsyncConnection[Any], source_id: int, reason: str, retry_after_s: float | None = None
 ) -> None:
     """A poll that failed: the reason kept, the next poll backed off exponentially (capped, never
     given up), and never sooner than the server's Retry-After (itself capped)."""
@@ -167,7 +167,7 @@ async def record_failure(
     )
 
 
-async def claim_due(conn: AsyncConnection, limit: int = 50, lease_s: int = 600) -> list[Row]:
+async def claim_due(conn: AsyncConnection[Any], limit: int = 50, lease_s: int = 600) -> list[Row]:
     """The enabled sources whose next poll is due, claimed for `lease_s` so that another process
     sharing the database does not poll them too; the poll's outcome then sets the real next poll."""
     cur = await conn.execute(
@@ -183,7 +183,7 @@ async def claim_due(conn: AsyncConnection, limit: int = 50, lease_s: int = 600) 
     return await cur.fetchall()
 
 
-async def known_urls(conn: AsyncConnection, source_id: int) -> set[str]:
+async def known_urls(conn: AsyncConnection[Any], source_id: int) -> set[str]:
     """Every canonical URL stored from this source (sitemaps and site spiders skip them)."""
     cur = await conn.execute("SELECT url FROM articles WHERE source_id = %s", (source_id,))
     return {r["url"] for r in await cur.fetchall()}

@@ -37,6 +37,16 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
+def _non_negative(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        value = kind(raw)
+        if value < 0:
+            raise ValueError(f"must not be negative, got {raw!r}")
+        return value
+
+    return parse
+
+
 def _url(*schemes: str) -> Callable[[str], str | None]:
     def parse(raw: str) -> str | None:
         if not raw:
@@ -126,6 +136,18 @@ SETTINGS: tuple[Setting, ...] = (
         _text,
         None,
         "folder of your own digest.html / digest.txt templates (run sandboxed); unset: the built-in ones",
+    ),
+    Setting(
+        "host_delay_s",
+        _non_negative(float),
+        0.5,
+        "pause between two requests to the same host, in seconds (at most 2 at once per host)",
+    ),
+    Setting(
+        "extract_workers",
+        _non_negative(int),
+        1,
+        "processes that extract article text (each holds ~200 MB); 0 extracts in threads of the poller",
     ),
     Setting(
         "evidence_days",

@@ -1,6 +1,10 @@
-"""The schedule of `newswatch run`: each enabled source's poll and each subscriber's daily digest,
-as APScheduler jobs on the service's event loop, reconciled with the database every minute so that
-sources and subscribers added through the CLI or the web are picked up."""
+"""The schedule of `newswatch run`, as APScheduler jobs on the service's event loop.
+
+Sources: every few seconds the due ones are claimed in the database (so several processes sharing
+it never poll one source twice at once) and polled together. When each is due again is decided by
+its poll's outcome in monitor.store.sources: the adaptive interval with jitter, or the back-off of a
+failing source. Digests: one cron job per subscriber, reconciled with the database every minute so
+that subscribers added through the CLI or the web are picked up."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from spiders.crawl import poll
 log = logging.getLogger(__name__)
 
 RECONCILE_S = 60
+POLL_TICK_S = 15
 
 
 class Schedule:
@@ -39,7 +44,16 @@ class Schedule:
             coalesce=True,
         )
         self.scheduler.add_job(
+            self.poll_due,
+            IntervalTrigger(seconds=POLL_TICK_S),
+            id="poll",
+            next_run_time=datetime.now(UTC) + timedelta(seconds=POLL_TICK_S),
+            max_instances=1,
+            coalesce=True,
+        )
+        self.scheduler.add_job(
             self.send_due_digests,  # also the catch-up on start and retries of deferred sends
+
             IntervalTrigger(seconds=60),
             id="outbox",
             next_run_time=datetime.now(UTC),
@@ -58,41 +72,27 @@ class Schedule:
     async def reconcile(self) -> None:
         self.last_tick = datetime.now(UTC)
         async with self.pool.connection() as conn:
-            srcs = await sources.enabled(conn)
             subs = await subscribers.list_all(conn, active_only=True)
         wanted: dict[str, tuple[Any, Any, tuple]] = {}
-        for s in srcs:
-            trigger = IntervalTrigger(seconds=s["interval_s"])
-            wanted[f"poll:{s['id']}:{s['interval_s']}"] = (self.poll_source, trigger, (s["id"],))
         for sub in subs:
             at = sub["send_at"]
             wanted[f"digest:{sub['id']}:{at}:{sub['tz']}"] = (self.send_due_digests, when.trigger(at, sub["tz"]), ())
         for job in self.scheduler.get_jobs():
-            if job.id.startswith(("poll:", "digest:")) and job.id not in wanted:
+            if job.id.startswith("digest:") and job.id not in wanted:
                 job.remove()
         for job_id, (func, trigger, args) in wanted.items():
             if self.scheduler.get_job(job_id) is None:
-                first = None
-                if job_id.startswith("poll:"):  # first poll soon, spread over a minute
-                    first = datetime.now(UTC) + timedelta(seconds=hash(job_id) % 60)
                 self.scheduler.add_job(
-                    func,
-                    trigger,
-                    args=args,
-                    id=job_id,
-                    max_instances=1,
-                    coalesce=True,
-                    misfire_grace_time=None,
-                    **({"next_run_time": first} if first else {}),
+                    func, trigger, args=args, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=None
                 )
 
-    async def poll_source(self, source_id: int) -> None:
+    async def poll_due(self) -> None:
+        """Poll the sources that are due (their next poll time passed), claimed first."""
         async with self.pool.connection() as conn:
-            cur = await conn.execute("SELECT * FROM sources WHERE id = %s AND enabled", (source_id,))
-            row = await cur.fetchone()
-        if row is None or row["next_poll_at"] > datetime.now(UTC):
-            return  # removed, disabled, or backing off after failures
-        stats = await poll(self.pool, self.settings, [row])
+            due = await sources.claim_due(conn)
+        if not due:
+            return
+        stats = await poll(self.pool, self.settings, due)
         for name, st in stats.items():
             log.info(
                 "poll %s: fetched %d, new %d, duplicates %d, errors %d",

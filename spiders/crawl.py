@@ -1,19 +1,28 @@
-"""Polling sources with Scrapy's AsyncCrawlerRunner on the running asyncio loop."""
+"""Polling sources with Scrapy's AsyncCrawlerRunner on the running asyncio loop: each kind of
+source to its spider (feed, sitemap, spider:NAME), one crawl per spider."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 from scrapy.crawler import AsyncCrawlerRunner
 
 from monitor.config import Settings
+from monitor.errors import UsageError
 from monitor.pipeline.ingest import Keywords
 from monitor.store import keywords as keyword_store
 from spiders.feed import FeedSpider
 from spiders.settings import scrapy_settings
+from spiders.sitemap import NewsSitemapSpider
+from spiders.trend import TrendSpider
+
+SITE_SPIDERS: dict[str, type] = {"spider:trend": TrendSpider}
+KINDS = ("feed", "sitemap", *SITE_SPIDERS)
 
 
 @dataclass
@@ -25,23 +34,49 @@ class SourceStats:
 
 
 @dataclass
+class Window:
+    """A backfill's date range, and who wants to hear about its progress."""
+
+    since: datetime
+    until: datetime
+    progress: Callable[[int, int, int], None] = lambda done, total, stored: None
+
+
+@dataclass
 class Poll:
     pool: AsyncConnectionPool
     sources: list[dict[str, Any]]
     keywords: Keywords
     stats: dict[str, SourceStats] = field(default_factory=lambda: defaultdict(SourceStats))
+    window: Window | None = None  # set for a backfill
 
 
-async def poll(pool: AsyncConnectionPool, settings: Settings, sources: list[dict[str, Any]]) -> dict[str, SourceStats]:
-    """Fetch every given source once; returns per-source figures. Failures are recorded, not raised."""
+def spider_for(kind: str) -> type:
+    if kind == "feed":
+        return FeedSpider
+    if kind == "sitemap":
+        return NewsSitemapSpider
+    if kind in SITE_SPIDERS:
+        return SITE_SPIDERS[kind]
+    raise UsageError(f"sources: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
+
+
+async def poll(
+    pool: AsyncConnectionPool, settings: Settings, sources: list[dict[str, Any]], window: Window | None = None
+) -> dict[str, SourceStats]:
+    """Fetch every given source once (or its archive over `window`); returns per-source figures.
+    Failures are recorded on the source, not raised."""
     async with pool.connection() as conn:
         keywords = Keywords(await keyword_store.trees(conn))
-    job = Poll(pool, sources, keywords)
+    stats: dict[str, SourceStats] = defaultdict(SourceStats)
     for source in sources:
-        job.stats[source["name"]]  # every source gets a line, even one that yields nothing
-    feeds = [s for s in sources if s["kind"] == "feed"]
-    if feeds:
-        job.sources = feeds
-        runner = AsyncCrawlerRunner(scrapy_settings(settings))
-        await runner.crawl(FeedSpider, poll=job)
-    return dict(job.stats)
+        stats[source["name"]]  # every source gets a line, even one that yields nothing
+    by_spider: dict[type, list[dict[str, Any]]] = defaultdict(list)
+    for source in sources:
+        by_spider[spider_for(source["kind"])].append(source)
+    runner = AsyncCrawlerRunner(scrapy_settings(settings))
+    # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could
+    # send one host (a sitemap and a site spider of the same outlet) twice the polite rate
+    for spider, chosen in by_spider.items():
+        await runner.crawl(spider, poll=Poll(pool, chosen, keywords, stats, window))
+    return dict(stats)

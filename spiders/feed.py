@@ -1,52 +1,32 @@
-"""The feed spider: conditional GET of each feed, feedparser on the screened bytes, then every new
-item's page, handed to the item pipeline as a `Fetched`."""
+"""The feed spider: conditional GET of each feed, its entries read by spiders.entries (RSS, Atom,
+JSON Feed), then every new item's page, handed to the item pipeline as a `Fetched`.
+
+An unchanged feed costs nothing to parse: a 304 answers a conditional GET, and a 200 whose body
+hashes to the last one's is skipped before feedparser.
+"""
 
 from __future__ import annotations
 
-import calendar
-import logging
+import hashlib
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
 import scrapy
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
-from monitor.pipeline.canonical import canonicalise, is_web_url
-from monitor.pipeline.ingest import Fetched
+from monitor.pipeline.canonical import canonicalise
 from monitor.store import articles, sources
-from spiders.feedbytes import NotAFeed, screen
-
-log = logging.getLogger(__name__)
-
-
-def _headers(response: Response) -> dict[str, str]:
-    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+from spiders.entries import entries
+from spiders.feedbytes import NotAFeed
+from spiders.source import SourceSpider, response_headers
 
 
-def _when(parsed: Any) -> datetime | None:
-    if not parsed:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+def _header(response: Response, name: str) -> str | None:
+    return (response.headers.get(name) or b"").decode("latin-1") or None
 
 
-def failure_reason(failure: Failure) -> str:
-    from scrapy.spidermiddlewares.httperror import HttpError
-
-    exc = failure.value
-    if isinstance(exc, HttpError):
-        return f"HTTP {exc.response.status}"
-    return str(exc) or type(exc).__name__
-
-
-class FeedSpider(scrapy.Spider):
+class FeedSpider(SourceSpider):
     name = "feed"
-
-    def __init__(self, poll: Any, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.poll = poll  # spiders.crawl.Poll: pool, sources, keywords, stats
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.poll.sources:
@@ -59,94 +39,39 @@ class FeedSpider(scrapy.Spider):
                 source["url"],
                 headers=headers,
                 callback=self.parse_feed,
-                errback=self.feed_failed,
+                errback=self.source_failed,
                 dont_filter=True,
                 cb_kwargs={"source": source},
             )
 
-    async def feed_failed(self, failure: Failure) -> None:
-        source = failure.request.cb_kwargs["source"]  # type: ignore[attr-defined]
-        await self._failed(source, failure_reason(failure))
-
-    async def _failed(self, source: dict, reason: str) -> None:
-        log.warning("source %s: %s", source["name"], reason)
-        self.poll.stats[source["name"]].errors.append(reason)
-        async with self.poll.pool.connection() as conn:
-            await sources.record_failure(conn, source["id"], reason)
-
     async def parse_feed(self, response: Response, source: dict) -> AsyncIterator[Any]:
         stats = self.poll.stats[source["name"]]
-        if response.status == 304:
+        body_hash = hashlib.sha256(response.body).hexdigest()
+        if response.status == 304 or body_hash == source.get("body_sha256"):
             async with self.poll.pool.connection() as conn:
                 await sources.record_success(conn, source["id"], etag=None, last_modified=None, not_modified=True)
             return
         try:
-            screen(response.body)
+            found = [(e, canonicalise(e.link)) for e in entries(response.body, response_headers(response))]
         except NotAFeed as exc:
-            await self._failed(source, str(exc))
+            await self.record_failure(source, str(exc))
             return
-        parsed = feedparser.parse(response.body, response_headers=_headers(response))
-        if not parsed.get("version") and not parsed.entries:
-            reason = str(parsed.get("bozo_exception") or "not a feed")
-            await self._failed(source, f"not a feed: {reason}")
-            return
-        entries = []
-        for entry in parsed.entries:
-            link = (entry.get("link") or "").strip()
-            if not is_web_url(link):
-                continue
-            guid = (entry.get("id") or "").strip() or None
-            entries.append((entry, link, canonicalise(link), guid))
-        stats.fetched += len(entries)
+        stats.fetched += len(found)
         async with self.poll.pool.connection() as conn:
             known_urls, known_guids = await articles.known(
-                conn, source["id"], [c for _, _, c, _ in entries], [g for _, _, _, g in entries if g]
+                conn, source["id"], [c for _, c in found], [e.guid for e, _ in found if e.guid]
             )
+            fresh = [e for e, c in found if not (c in known_urls or (e.guid and e.guid in known_guids))]
             await sources.record_success(
                 conn,
                 source["id"],
-                etag=response.headers.get("ETag", b"").decode("latin-1") or None,
-                last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None,
+                etag=_header(response, "ETag"),
+                last_modified=_header(response, "Last-Modified"),
                 not_modified=False,
+                body_sha256=body_hash,
+                seen=len(found),
+                new=len(fresh),
             )
-        for entry, link, canonical, guid in entries:
-            if canonical in known_urls or (guid and guid in known_guids):
-                continue
-            yield scrapy.Request(
-                link,
-                callback=self.parse_article,
-                errback=self.article_failed,
-                cb_kwargs={
-                    "source": source,
-                    "meta": {
-                        "guid": guid,
-                        "title": entry.get("title"),
-                        "summary": entry.get("summary"),
-                        "published": _when(entry.get("published_parsed") or entry.get("updated_parsed")),
-                    },
-                },
-            )
-
-    async def parse_article(self, response: Response, source: dict, meta: dict) -> AsyncIterator[Fetched]:
-        text = response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")
-        yield Fetched(
-            source_id=source["id"],
-            outlet=source["name"],
-            link=response.request.url if response.request else response.url,
-            final_url=response.url,
-            html=text,
-            raw=response.body,
-            headers=_headers(response),
-            fetched_at=datetime.now(UTC),
-            guid=meta["guid"],
-            feed_title=meta["title"],
-            feed_published=meta["published"],
-            feed_summary=meta["summary"],
-            source_lang=source["lang"],
-        )
-
-    async def article_failed(self, failure: Failure) -> None:
-        source = failure.request.cb_kwargs["source"]  # type: ignore[attr-defined]
-        reason = f"{failure.request.url}: {failure_reason(failure)}"  # type: ignore[attr-defined]
-        log.warning("source %s: article %s", source["name"], reason)
-        self.poll.stats[source["name"]].errors.append(reason)
+        for e in fresh:
+            meta = {"guid": e.guid, "title": e.title, "summary": e.summary, "published": e.published}
+            yield self.article_request(e.link, source, meta)

@@ -146,6 +146,7 @@ def cli(database_url: str, tmp_path: Path) -> Cli:
         NEWSWATCH_DATABASE_URL=database_url,
         NEWSWATCH_ALLOW_PRIVATE_NETWORKS="true",
         NEWSWATCH_FETCH_TIMEOUT_S="10",
+        NEWSWATCH_HOST_DELAY_S="0",  # the fixture site is one host; tests that check the delay set it
         PYTHONPATH=str(ROOT),
     )
     return Cli(env)

@@ -112,7 +112,16 @@ def status(args: argparse.Namespace) -> int:
         return 0
     table(
         state["sources"],
-        ["name", "enabled", "last_success_at", "last_error", "consecutive_failures", "articles_24h", "next_poll_at"],
+        [
+            "name",
+            "enabled",
+            "last_success_at",
+            "last_error",
+            "consecutive_failures",
+            "next_poll_at",
+            "articles_24h",
+            "share_304",
+        ],
         widths={"last_error": 50},
     )
     a, o = state["archive"], state["outbox"]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from monitor import config, runtime
+from monitor import config, opml, runtime
 from monitor.cli import args as parse
 from monitor.cli.output import table
 from monitor.errors import UsageError
 from monitor.service import database
 from monitor.store import keywords, sources, subscribers
-
-KINDS = ("feed",)  # sitemaps and site spiders arrive with the ingestion issue
 
 
 def register(sub: Any) -> None:
@@ -22,10 +21,19 @@ def register(sub: Any) -> None:
     q = s.add_parser("add", help="add a source")
     q.add_argument("name")
     q.add_argument("url", type=parse.web_url)
-    q.add_argument("--kind", default="feed", help="feed (RSS, Atom); default feed")
+    q.add_argument(
+        "--kind",
+        default="feed",
+        help="feed (RSS, Atom, JSON Feed), sitemap (a news sitemap, sitemap index or robots.txt naming one), "
+        "or spider:trend (a Trend section listing); default feed",
+    )
     q.add_argument("--every", type=parse.every, default=900, help="poll interval: 15m, 1h, … (default 15m)")
     q.add_argument("--lang", help="the source's usual language (en, ru, az), used when a page does not tell")
     q.set_defaults(handler=sources_add)
+    q = s.add_parser("import", help="add the feeds of an OPML file (sources that exist are left alone)")
+    q.add_argument("file", type=Path, metavar="FILE.opml")
+    q.set_defaults(handler=sources_import)
+    s.add_parser("export", help="write every source as OPML to stdout").set_defaults(handler=sources_export)
     for action, text in (
         ("remove", "remove a source (its articles stay)"),
         ("enable", "poll it again"),
@@ -74,19 +82,66 @@ def _with_db(work: Any) -> Any:
 def sources_list(args: argparse.Namespace) -> int:
     rows = _with_db(sources.list_all)
     for r in rows:
-        r["every"] = f"{r['interval_s'] // 60}m"
+        r["every"] = f"{r['every_s'] // 60}m"
         r["state"] = "disabled" if not r["enabled"] else ("failing" if r["consecutive_failures"] else "ok")
+        r["failures"] = r["consecutive_failures"]
+        r["304"] = "" if r["share_304"] is None else f"{r['share_304']:.0%}"
+        r["24h"] = r["articles_24h"]
     table(
         rows,
-        ["name", "kind", "url", "every", "state", "articles", "last_success_at", "last_error"],
+        [
+            "name",
+            "kind",
+            "url",
+            "every",
+            "state",
+            "articles",
+            "24h",
+            "304",
+            "last_success_at",
+            "failures",
+            "next_poll_at",
+            "last_error",
+        ],
         widths={"url": 50, "last_error": 50},
     )
     return 0
 
 
+def _check_kind(kind: str) -> None:
+    from spiders.crawl import KINDS
+
+    if kind not in KINDS:
+        raise UsageError(f"sources: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
+
+
+def sources_import(args: argparse.Namespace) -> int:
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"sources import: cannot read {args.file}: {exc.strerror}") from None
+    found = opml.read(data)
+    for o in found:
+        _check_kind(o.kind)
+
+    async def work(conn: Any) -> int:
+        added = 0
+        for o in found:
+            added += await sources.ensure(conn, o.name, o.url, o.kind, o.interval_s or 900, o.lang)
+        return added
+
+    added = _with_db(work)
+    print(f"imported {args.file}: {added} source(s) added, {len(found) - added} already present")
+    return 0
+
+
+def sources_export(args: argparse.Namespace) -> int:
+    print(opml.write(_with_db(sources.list_all)), end="")
+    return 0
+
+
 def sources_add(args: argparse.Namespace) -> int:
-    if args.kind not in KINDS:
-        raise UsageError(f"sources: unknown kind {args.kind!r}; this version polls: {', '.join(KINDS)}")
+    _check_kind(args.kind)
     row = _with_db(lambda c: sources.add(c, args.name, args.url, args.kind, args.every, args.lang))
     print(f"added source {row['name']} ({row['url']}), polled every {row['interval_s'] // 60} min")
     return 0

@@ -8,6 +8,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 TRACKING_PREFIXES = ("utm_",)
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "igshid"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Hosts that serve the same articles under another name. Trend's feed links point to www.trend.az
+# while its English pages live on en.trend.az: one article, one key.
+HOST_ALIASES = {"www.trend.az": "en.trend.az", "trend.az": "en.trend.az"}
 
 
 def is_web_url(url: str) -> bool:
@@ -24,6 +27,7 @@ def canonicalise(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
+    host = HOST_ALIASES.get(host, host)
     netloc = host
     if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
         netloc = f"{host}:{parts.port}"
@@ -33,3 +37,19 @@ def canonicalise(url: str) -> str:
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
     ]
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def _site(host: str) -> str:
+    host = HOST_ALIASES.get(host, host)
+    return host.removeprefix("www.")
+
+
+def choose_key(final_url: str, declared: str | None) -> str:
+    """The article's key: the page's own `rel=canonical` when it points into the same site (a page
+    may not claim another site's article), else the URL it was fetched from; canonicalised."""
+    key = canonicalise(final_url)
+    if declared and is_web_url(declared):
+        claimed = canonicalise(declared)
+        if _site(urlsplit(claimed).hostname or "") == _site(urlsplit(key).hostname or ""):
+            return claimed
+    return key

@@ -6,14 +6,15 @@ matched (or told) twice.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from psycopg_pool import AsyncConnectionPool
 
-from monitor.pipeline.canonical import canonicalise
+from monitor.pipeline import workers
+from monitor.pipeline.canonical import choose_key
+from monitor.pipeline.dates import choose_published
 from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.extract import clean, extract
 from monitor.pipeline.fingerprint import fingerprint
@@ -57,20 +58,19 @@ class Keywords:
 
 async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -> str:
     """Store the article once; returns 'new', 'duplicate' (stored, linked to its original) or 'known'."""
-    extracted = await asyncio.to_thread(extract, item.html, item.final_url)
+    extracted = await workers.run(extract, item.html, item.final_url)
     title = extracted.title or clean(item.feed_title or "")
     text = extracted.text or clean(item.feed_summary or "")
-    published = extracted.published or item.feed_published or item.fetched_at
-    if extracted.published_day_only and item.feed_published and item.feed_published.date() == published.date():
-        published = item.feed_published  # the same day, to the minute
-    published = min(published, datetime.now(UTC))  # never in the future
+    published = choose_published(
+        extracted.published, extracted.published_day_only, item.feed_published, item.final_url, item.fetched_at
+    )
     lang = extracted.lang or item.source_lang
     doc = Doc.of(title, text, item.outlet, lang)
     signature, terms = await asyncio.to_thread(lambda: (fingerprint(text), story_terms(title, text)))
     new = articles.NewArticle(
         source_id=item.source_id,
         outlet=item.outlet,
-        url=canonicalise(item.final_url),
+        url=choose_key(item.final_url, extracted.canonical),
         guid=item.guid,
         title=title,
         text=text,

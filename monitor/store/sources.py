@@ -10,12 +10,13 @@ from monitor.errors import UsageError
 
 Row = dict[str, Any]
 
-# A failing source waits interval × 2^failures, never longer than this, and is retried forever.
+# A failing source waits interval × 2^failures, never longer than this, and is retried forever at
+# that cap. A server's Retry-After is honoured up to the same cap.
 MAX_BACKOFF_S = 6 * 3600
 
 
 async def add(
-    conn: AsyncConnection, name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
+    conn: AsyncConnection[Any], name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
 ) -> Row:
     try:
         cur = await conn.execute(
@@ -30,7 +31,7 @@ async def add(
 
 
 async def ensure(
-    conn: AsyncConnection, name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
+    conn: AsyncConnection[Any], name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
 ) -> bool:
     """Add the source unless one of that name exists; True when added (for idempotent seeding)."""
     cur = await conn.execute(
@@ -41,20 +42,22 @@ async def ensure(
     return await cur.fetchone() is not None
 
 
-async def get(conn: AsyncConnection, name: str) -> Row:
+async def get(conn: AsyncConnection[Any], name: str) -> Row:
     row = await (await conn.execute("SELECT * FROM sources WHERE name = %s", (name,))).fetchone()
     if row is None:
         raise UsageError(f"sources: no source named {name!r} (see `newswatch sources list`)")
     return row
 
 
-async def list_all(conn: AsyncConnection) -> list[Row]:
+async def list_all(conn: AsyncConnection[Any]) -> list[Row]:
     cur = await conn.execute(
         """
         SELECT s.*,
                (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS articles,
                (SELECT count(*) FROM articles a
-                 WHERE a.source_id = s.id AND a.stored_at > now() - interval '24 hours') AS articles_24h
+                 WHERE a.source_id = s.id AND a.stored_at > now() - interval '24 hours') AS articles_24h,
+               round(s.not_modified::numeric / nullif(s.polls, 0), 2)::float AS share_304,
+               coalesce(s.current_interval_s, s.interval_s) AS every_s
           FROM sources s
          WHERE s.kind <> 'seed'
          ORDER BY s.name
@@ -63,7 +66,7 @@ async def list_all(conn: AsyncConnection) -> list[Row]:
     return await cur.fetchall()
 
 
-async def enabled(conn: AsyncConnection, names: list[str] | None = None) -> list[Row]:
+async def enabled(conn: AsyncConnection[Any], names: list[str] | None = None) -> list[Row]:
     if names:
         rows = [await get(conn, n) for n in names]
         return rows
@@ -71,41 +74,116 @@ async def enabled(conn: AsyncConnection, names: list[str] | None = None) -> list
     return await cur.fetchall()
 
 
-async def remove(conn: AsyncConnection, name: str) -> None:
+async def remove(conn: AsyncConnection[Any], name: str) -> None:
     await get(conn, name)
     await conn.execute("DELETE FROM sources WHERE name = %s", (name,))
 
 
-async def set_enabled(conn: AsyncConnection, name: str, on: bool) -> None:
+async def set_enabled(conn: AsyncConnection[Any], name: str, on: bool) -> None:
     await get(conn, name)
     await conn.execute("UPDATE sources SET enabled = %s, next_poll_at = now() WHERE name = %s", (on, name))
 
 
+def adapt_factor(seen: int, new: int, not_modified: bool) -> float:
+    """How the adaptive interval moves after a successful poll: sooner when most items were new
+    (items are being missed between polls), later when nothing or almost nothing was new."""
+    if not_modified or new * 10 < seen:
+        return 1.25
+    if seen == 0:
+        return 1.0  # nothing to judge by (an empty feed, a sitemap index whose children bring the items)
+    if new * 2 >= seen:
+        return 0.75
+    return 1.0
+
+
+# The adaptive interval stays within [interval_s / 4, interval_s * 4] (and at least a minute); each
+# next poll is spread by ±10 % so that sources added together do not stay in lockstep.
+_NEXT_POLL = """
+    WITH s AS (
+        SELECT id,
+               greatest(greatest(60, interval_s / 4),
+                        least(interval_s * 4, coalesce(current_interval_s, interval_s) * %(factor)s))::int AS every
+          FROM sources WHERE id = %(id)s
+    )
+"""
+
+
 async def record_success(
-    conn: AsyncConnection, source_id: int, *, etag: str | None, last_modified: str | None, not_modified: bool
+    conn: AsyncConnection[Any],
+    source_id: int,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    not_modified: bool,
+    body_sha256: str | None = None,
+    seen: int = 0,
+    new: int = 0,
 ) -> None:
+    """A poll that worked: health reset, validators kept, the adaptive interval moved."""
     await conn.execute(
-        """
+        _NEXT_POLL
+        + """
         UPDATE sources
            SET last_polled_at = now(), last_success_at = now(), consecutive_failures = 0,
-               polls = polls + 1, not_modified = not_modified + %s::int,
-               etag = coalesce(%s, etag), last_modified = coalesce(%s, last_modified),
-               next_poll_at = now() + make_interval(secs => interval_s)
-         WHERE id = %s
+               polls = polls + 1, not_modified = not_modified + %(nm)s::int,
+               etag = coalesce(%(etag)s, etag), last_modified = coalesce(%(lm)s, last_modified),
+               body_sha256 = coalesce(%(body)s, body_sha256),
+               items_seen = %(seen)s, items_new = %(new)s,
+               current_interval_s = s.every,
+               next_poll_at = now() + make_interval(secs => s.every * (0.9 + random() * 0.2))
+          FROM s
+         WHERE sources.id = s.id
         """,
-        (not_modified, etag, last_modified, source_id),
+        {
+            "id": source_id,
+            "factor": adapt_factor(seen, new, not_modified),
+            "nm": not_modified,
+            "etag": etag,
+            "lm": last_modified,
+            "body": body_sha256,
+            "seen": seen,
+            "new": new,
+        },
     )
 
 
-async def record_failure(conn: AsyncConnection, source_id: int, reason: str) -> None:
+async def record_failure(
+    conn: AsyncConnection[Any], source_id: int, reason: str, retry_after_s: float | None = None
+) -> None:
+    """A poll that failed: the reason kept, the next poll backed off exponentially (capped, never
+    given up), and never sooner than the server's Retry-After (itself capped)."""
     await conn.execute(
         """
         UPDATE sources
-           SET last_polled_at = now(), last_error = %s, last_error_at = now(),
+           SET last_polled_at = now(), last_error = %(reason)s, last_error_at = now(),
                consecutive_failures = consecutive_failures + 1, polls = polls + 1,
-               next_poll_at = now() + make_interval(
-                   secs => least(%s, interval_s * power(2, least(consecutive_failures + 1, 20))))
-         WHERE id = %s
+               next_poll_at = now() + make_interval(secs => greatest(
+                   least(%(cap)s, coalesce(current_interval_s, interval_s)
+                                  * power(2, least(consecutive_failures + 1, 20))) * (0.9 + random() * 0.2),
+                   least(%(cap)s, coalesce(%(retry)s, 0))))
+         WHERE id = %(id)s
         """,
-        (reason[:1000], MAX_BACKOFF_S, source_id),
+        {"reason": reason[:1000], "cap": MAX_BACKOFF_S, "retry": retry_after_s, "id": source_id},
     )
+
+
+async def claim_due(conn: AsyncConnection[Any], limit: int = 50, lease_s: int = 600) -> list[Row]:
+    """The enabled sources whose next poll is due, claimed for `lease_s` so that another process
+    sharing the database does not poll them too; the poll's outcome then sets the real next poll."""
+    cur = await conn.execute(
+        """
+        UPDATE sources SET next_poll_at = now() + make_interval(secs => %s)
+         WHERE id IN (SELECT id FROM sources
+                       WHERE enabled AND kind <> 'seed' AND next_poll_at <= now()
+                       ORDER BY next_poll_at LIMIT %s FOR UPDATE SKIP LOCKED)
+        RETURNING *
+        """,
+        (lease_s, limit),
+    )
+    return await cur.fetchall()
+
+
+async def known_urls(conn: AsyncConnection[Any], source_id: int) -> set[str]:
+    """Every canonical URL stored from this source (sitemaps and site spiders skip them)."""
+    cur = await conn.execute("SELECT url FROM articles WHERE source_id = %s", (source_id,))
+    return {r["url"] for r in await cur.fetchall()}

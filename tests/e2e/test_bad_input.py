@@ -14,6 +14,8 @@ from tests.conftest import Cli
         (("poll", "Nowhere"), "no source named 'Nowhere'"),
         (("sources", "add", "Bad", "not a url"), "not an http(s) URL"),
         (("sources", "add", "Bad", "ftp://example.org/feed"), "not an http(s) URL"),
+        (("sources", "add", "Bad", "https://x.az/", "--kind", "spider:nope"), "unknown kind 'spider:nope'"),
+        (("backfill", "Nowhere", "--since", "2024-02-01"), "no source named 'Nowhere'"),
         (("keywords", "add", '"unclosed'), "unclosed quote at position 1"),
         (("search", "--since", "yesterday"), "not a date"),
         (("subscribers", "add", "not-an-address"), "not an email address"),

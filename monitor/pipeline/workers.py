@@ -1,0 +1,41 @@
+"""CPU-heavy stages (HTML extraction) in a process pool, so that a crawl never stalls the event
+loop that also serves the web UI, and extraction uses the second core instead of fighting the
+loop for the GIL (see ../../DESIGN.md, "Process model").
+
+`NEWSWATCH_EXTRACT_WORKERS` processes (default 1: each holds trafilatura and the ~100 MB language
+model); 0 runs the stage in a thread of this process instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def _workers() -> int:
+    from monitor import config
+
+    return int(config.load().extract_workers)
+
+
+def _executor() -> ProcessPoolExecutor | None:
+    global _pool
+    if _pool is None and _workers() > 0:
+        # spawn, not fork: the parent runs an event loop and threads that must not be copied
+        _pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+async def run(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in the worker pool (or a thread when workers are off); `fn` must be importable."""
+    pool = _executor()
+    if pool is None:
+        return await asyncio.to_thread(fn, *args)
+    return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)

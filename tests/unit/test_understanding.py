@@ -1,0 +1,260 @@
+"""Table-driven checks of the pure parts of ingestion: keys, dates, encodings, languages, feeds,
+sitemaps, OPML, Retry-After and the adaptive interval."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from scrapy.http import Response
+
+from monitor import opml
+from monitor.errors import UsageError
+from monitor.pipeline.canonical import canonicalise, choose_key
+from monitor.pipeline.dates import choose_published, date_in_url
+from monitor.pipeline.encoding import decode_html
+from monitor.pipeline.extract import detect_language, extract
+from monitor.store.sources import adapt_factor
+from spiders.entries import entries
+from spiders.feedbytes import NotAFeed
+from spiders.sitemap import NewsSitemap
+from spiders.source import retry_after
+
+T = datetime(2024, 2, 7, 12, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("url", "declared", "key"),
+    [
+        (
+            "https://www.trend.az/azerbaijan/politics/3857924.html",
+            None,
+            "https://en.trend.az/azerbaijan/politics/3857924.html",
+        ),
+        (
+            "https://en.trend.az/azerbaijan/politics/3857924.html?utm_campaign=x",
+            None,
+            "https://en.trend.az/azerbaijan/politics/3857924.html",
+        ),
+        ("https://x.az/a?id=1&fbclid=z", "https://x.az/story/1", "https://x.az/story/1"),  # same site: believed
+        ("https://x.az/a", "https://www.x.az/a#comments", "https://www.x.az/a"),
+        ("https://x.az/a", "https://evil.example/a", "https://x.az/a"),  # another site: ignored
+        ("https://x.az/a", "javascript:alert(1)", "https://x.az/a"),
+    ],
+)
+def test_the_article_key(url: str, declared: str | None, key: str) -> None:
+    assert choose_key(url, declared) == key
+
+
+def test_trend_feed_links_and_pages_get_one_key() -> None:
+    assert canonicalise("http://www.trend.az/azerbaijan/3857924.html") == canonicalise(
+        "http://en.trend.az/azerbaijan/3857924.html#top"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://apa.az/2024/02/07/slug-1.html", datetime(2024, 2, 7, tzinfo=UTC)),
+        ("https://x.az/news/2024-02-06/slug", datetime(2024, 2, 6, tzinfo=UTC)),
+        ("https://x.az/20240205/slug.html", datetime(2024, 2, 5, tzinfo=UTC)),
+        ("https://x.az/2024/13/45/slug", None),
+        ("https://en.trend.az/azerbaijan/politics/3857924.html", None),
+        ("https://x.az/a?date=2024/02/07/", None),  # a query is not the path
+    ],
+)
+def test_date_in_url(url: str, day: datetime | None) -> None:
+    assert date_in_url(url) == day
+
+
+@pytest.mark.parametrize(
+    ("page", "day_only", "feed", "url", "expected"),
+    [
+        (T, False, T - timedelta(hours=5), "https://x.az/a", T),  # the page's stated moment first
+        (T.replace(hour=0, minute=0), True, T + timedelta(hours=1), "https://x.az/a", T + timedelta(hours=1)),
+        (None, False, T, "https://x.az/2024/01/01/a", T),  # then the feed
+        (None, False, None, "https://x.az/2024/02/05/a", datetime(2024, 2, 5, tzinfo=UTC)),  # then the URL
+        (None, False, None, "https://x.az/a", T + timedelta(days=1)),  # then the fetch time
+        (T + timedelta(days=400), False, None, "https://x.az/a", T + timedelta(days=2)),  # never in the future
+    ],
+)
+def test_choose_published(
+    page: datetime | None, day_only: bool, feed: datetime | None, url: str, expected: datetime
+) -> None:
+    fetched, now = T + timedelta(days=1), T + timedelta(days=2)
+    assert choose_published(page, day_only, feed, url, fetched, now) == expected
+
+
+RU = "<html><head><title>Выборы</title></head><body><p>Центральная избирательная комиссия объявила итоги.</p>"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (RU.encode("utf-8"), "text/html; charset=utf-8"),
+        (RU.encode("cp1251"), "text/html; charset=windows-1251"),
+        (RU.encode("cp1251"), "text/html; charset=utf-8"),  # mislabelled
+        (RU.encode("cp1251"), "text/html; charset=iso-8859-1"),  # a label that decodes anything, wrongly
+        (RU.encode("cp1251"), None),
+        (RU.replace("<head>", '<head><meta charset="windows-1251">').encode("cp1251"), "text/html"),
+        (RU.encode("utf-8"), "text/html; charset=iso-8859-1"),  # valid UTF-8 wins over a western label
+        (b"\xef\xbb\xbf" + RU.encode("utf-8"), "text/html; charset=windows-1251"),  # a BOM wins
+    ],
+)
+def test_page_encodings(body: bytes, content_type: str | None) -> None:
+    assert "Центральная избирательная комиссия" in decode_html(body, content_type)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The Central Election Commission announced the preliminary results of the snap presidential vote.", "en"),
+        ("Центральная избирательная комиссия объявила предварительные итоги внеочередных выборов президента.", "ru"),
+        ("Mərkəzi Seçki Komissiyası növbədənkənar prezident seçkilərinin ilkin nəticələrini açıqlayıb.", "az"),
+        ("Too short", None),
+    ],
+)
+def test_language(text: str, lang: str | None) -> None:
+    assert detect_language(text) == lang
+
+
+def test_extract_strips_control_characters_and_reads_rel_canonical() -> None:
+    html = (
+        '<html><head><link rel="canonical" href="/story/42"><title>T</title></head><body><article><h1>T</h1>'
+        + "<p>Observers\x00 visited\x07 more than seven hundred polling stations across the country.</p>" * 3
+        + "</article></body></html>"
+    )
+    got = extract(html, "https://x.az/a?utm_source=x")
+    assert got.canonical == "https://x.az/story/42"
+    assert "\x00" not in got.text and "\x07" not in got.text and "Observers visited" in got.text
+
+
+JSON_FEED = {
+    "version": "https://jsonfeed.org/version/1.1",
+    "title": "t",
+    "items": [
+        {"id": 7, "url": "https://x.az/7", "title": "Seven", "date_published": "2024-02-07T12:30:00Z"},
+        {"id": "8", "external_url": "https://y.az/8", "content_text": "Eight"},
+        {"id": "9", "url": "javascript:alert(1)"},
+        "junk",
+    ],
+}
+
+
+def test_json_feed_entries() -> None:
+    found = entries(json.dumps(JSON_FEED).encode(), {})
+    assert [(e.link, e.guid, e.title, e.summary, e.published) for e in found] == [
+        ("https://x.az/7", "7", "Seven", None, T),
+        ("https://y.az/8", "8", None, "Eight", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"   ", "empty"),
+        (b'{"version": "1", "items": []}', "jsonfeed.org"),
+        (b"{not json", "invalid JSON"),
+        (b"<html><body>hi</body></html>", "not a feed"),
+    ],
+)
+def test_not_feeds(body: bytes, reason: str) -> None:
+    with pytest.raises(NotAFeed, match=reason):
+        entries(body, {})
+
+
+def test_a_windows_1251_feed_labelled_utf8_is_read_right() -> None:
+    rss = '<?xml version="1.0"?><rss version="2.0"><channel><title>т</title><item><title>Выборы президента</title>'
+    rss += "<link>https://x.az/1</link></item></channel></rss>"
+    found = entries(rss.encode("cp1251"), {"Content-Type": "application/rss+xml; charset=utf-8"})
+    assert [e.title for e in found] == ["Выборы президента"]
+
+
+def test_news_sitemap_entries_keep_the_news_date_and_title() -> None:
+    xml = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://x.az/1</loc>
+      <news:news><news:publication><news:name>X</news:name></news:publication>
+      <news:publication_date>2024-02-07T12:30:00Z</news:publication_date><news:title>One</news:title></news:news>
+      </url><url><loc>https://x.az/2</loc><lastmod>2024-02-06</lastmod></url></urlset>"""
+    found = list(NewsSitemap(xml))
+    assert [(e["loc"], e["news_date"], e["news_title"], e.get("lastmod")) for e in found] == [
+        ("https://x.az/1", "2024-02-07T12:30:00Z", "One", None),
+        ("https://x.az/2", None, None, "2024-02-06"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "header", "seconds"),
+    [
+        (429, "120", 120.0),
+        (503, "0", 0.0),
+        (429, "soon", None),
+        (200, "120", None),
+        (429, None, None),
+    ],
+)
+def test_retry_after(status: int, header: str | None, seconds: float | None) -> None:
+    headers = {"Retry-After": header} if header is not None else {}
+    assert retry_after(Response("https://x.az/feed", status=status, headers=headers)) == seconds
+
+
+def test_retry_after_as_an_http_date() -> None:
+    when = (datetime.now(UTC) + timedelta(hours=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    wait = retry_after(Response("https://x.az/feed", status=429, headers={"Retry-After": when}))
+    assert wait is not None and 3500 < wait <= 3600
+
+
+@pytest.mark.parametrize(
+    ("seen", "new", "not_modified", "factor"),
+    [
+        (0, 0, True, 1.25),  # 304: later
+        (0, 0, False, 1.0),  # nothing to judge by
+        (20, 0, False, 1.25),  # nothing new: later
+        (20, 1, False, 1.25),  # almost nothing new: later
+        (20, 5, False, 1.0),
+        (20, 10, False, 0.75),  # half new or more: sooner (items may be slipping past)
+        (20, 20, False, 0.75),
+    ],
+)
+def test_adaptive_interval(seen: int, new: int, not_modified: bool, factor: float) -> None:
+    assert adapt_factor(seen, new, not_modified) == factor
+
+
+def test_opml_round_trip_and_nested_folders() -> None:
+    rows = [
+        {
+            "name": "Trend & co",
+            "url": "https://en.trend.az/feeds/index.rss",
+            "kind": "feed",
+            "interval_s": 900,
+            "lang": "en",
+        },
+        {"name": "APA", "url": "https://apa.az/robots.txt", "kind": "sitemap", "interval_s": 1800, "lang": None},
+    ]
+    back = opml.read(opml.write(rows).encode())
+    assert back == [
+        opml.Outline("Trend & co", "https://en.trend.az/feeds/index.rss", "feed", "en", 900),
+        opml.Outline("APA", "https://apa.az/robots.txt", "sitemap", None, 1800),
+    ]
+    nested = b'<opml version="1.0"><body><outline text="News"><outline text="A" xmlUrl="http://a.az/rss"/>'
+    nested += b'<outline text="bad" xmlUrl="javascript:x"/></outline></body></opml>'
+    assert opml.read(nested) == [opml.Outline("A", "http://a.az/rss")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><body>no</body></html>",
+        b"not xml at all",
+        b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b'<opml><body><outline text="&b;&b;&b;" xmlUrl="http://a.az/&b;"/></body></opml>',
+    ],
+)
+def test_opml_refuses_what_is_not_opml_and_never_expands_entities(data: bytes) -> None:
+    try:
+        found = opml.read(data)
+    except UsageError as exc:
+        assert "not an OPML file" in str(exc) or "declares entities" in str(exc)
+        return
+    assert all("aaaa" not in o.name and "aaaa" not in o.url for o in found)

@@ -12,6 +12,7 @@ will be looked for. A malformed query raises QueryError, which says where it wen
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -34,6 +35,13 @@ class Term:
     words: tuple[str, ...]
     prefix: bool = False
     field: str | None = None  # None: title and text; "title"; "source"; "lang"
+
+    # What the term looks for in a folded text (see monitor.query.fold): ' w1 w2 ', or ' w1 w2' for a
+    # prefix, whose last word may continue. Computed once: matching tests it for every new article.
+    needle: str = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needle", " " + " ".join(self.words) + ("" if self.prefix else " "))
 
 
 @dataclass(frozen=True)
@@ -180,3 +188,16 @@ def parse(query: str) -> Node | None:
     if (tok := parser.peek()) is not None:
         raise parser.fail("unexpected ')'", tok)
     return tree
+
+
+def positive_terms(node: Node | None) -> list[Term]:
+    """The terms of a tree that say what to find (not the excluded ones), text fields only."""
+    if node is None:
+        return []
+    if isinstance(node, Term):
+        return [node] if node.field in (None, "title") else []
+    if isinstance(node, And | Or):
+        return [t for p in node.parts for t in positive_terms(p)]
+    if isinstance(node, Not):
+        return []
+    raise TypeError(node)

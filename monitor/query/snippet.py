@@ -6,24 +6,11 @@ import re
 from collections.abc import Iterable
 
 from monitor.query.fold import words
-from monitor.query.parse import And, Node, Not, Or, Term
+from monitor.query.parse import Node, Term, positive_terms
 
 _WORD = re.compile(r"[^\W_]+")
 
 Segment = tuple[str, bool]  # (text, marked)
-
-
-def positive_terms(node: Node | None) -> list[Term]:
-    """The terms of a tree that say what to find (not the excluded ones), text fields only."""
-    if node is None:
-        return []
-    if isinstance(node, Term):
-        return [node] if node.field in (None, "title") else []
-    if isinstance(node, And | Or):
-        return [t for p in node.parts for t in positive_terms(p)]
-    if isinstance(node, Not):
-        return []
-    raise TypeError(node)
 
 
 def _spans(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:

@@ -7,8 +7,7 @@ columns serve these LIKE patterns.
 
 from __future__ import annotations
 
-from monitor.query.match import needle
-from monitor.query.parse import And, Node, Not, Or, Term
+from monitor.query.parse import And, Node, Not, Or, Term, positive_terms
 
 _COLUMN = {
     None: "a.folded",
@@ -28,7 +27,7 @@ def compile_sql(node: Node | None) -> tuple[str, list[str]]:
 
     def walk(n: Node) -> str:
         if isinstance(n, Term):
-            params.append(_like(needle(n)))
+            params.append(_like(n.needle))
             return f"{_COLUMN[n.field]} LIKE %s"
         if isinstance(n, And):
             return "(" + " AND ".join(walk(p) for p in n.parts) + ")"
@@ -41,3 +40,12 @@ def compile_sql(node: Node | None) -> tuple[str, list[str]]:
     if node is None:
         return "TRUE", params
     return walk(node), params
+
+
+def compile_title_hit(node: Node | None) -> tuple[str, list[str]] | None:
+    """(condition, parameters) true when a searched word is in the title, which ranks an article
+    higher; None when the query searches no words (nothing to rank by)."""
+    terms = positive_terms(node)
+    if not terms:
+        return None
+    return "(" + " OR ".join("a.folded_title LIKE %s" for _ in terms) + ")", [_like(t.needle) for t in terms]

@@ -9,9 +9,10 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from monitor.errors import NewswatchError
+from monitor.errors import NewswatchError, UsageError
 from monitor.query.parse import Node
-from monitor.query.sql import compile_sql
+from monitor.query.snippet import snippet
+from monitor.query.sql import compile_sql, compile_title_hit
 
 Row = dict[str, Any]
 
@@ -112,8 +113,13 @@ async def add_matches(conn: AsyncConnection, article_id: int, keyword_ids: list[
         )
 
 
+SORTS = ("newest", "relevance")
+
+
 @dataclass(frozen=True)
 class Filters:
+    """What `search` narrows the archive to, in which order, and which page."""
+
     since: datetime | None = None
     until: datetime | None = None
     source: str | None = None
@@ -122,6 +128,7 @@ class Filters:
     include_duplicates: bool = False
     limit: int = 50
     offset: int = 0
+    sort: str = "newest"  # or "relevance": title matches first, newest first within each group
 
 
 SELECT_ARTICLE = """
@@ -133,12 +140,13 @@ SELECT_ARTICLE = """
       FROM articles a
 """
 
+# The one order of results (newest first, then id), so pages never overlap or skip an article.
+NEWEST = "a.published_at DESC NULLS LAST, a.id DESC"
 
-async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[Row]:
-    """Articles matching `tree` and the filters, newest first (publication time, then id)."""
-    condition, params = compile_sql(tree)
-    where: list[str] = [condition]
-    args: list[Any] = list(params)
+
+def _filters(f: Filters) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
 
     def add(sql: str, value: Any) -> None:
         where.append(sql)
@@ -160,14 +168,48 @@ async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[R
         )
     if not f.include_duplicates:
         where.append("a.duplicate_of IS NULL")
+    return where, args
+
+
+async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[Row]:
+    """One page of the articles matching `tree` and the filters, each with a `snippet`: the
+    (text, marked) segments of monitor.query.snippet around the matched words.
+
+    Newest first (publication time, then id); with `sort="relevance"`, the articles with a searched
+    word in their title come first, then the others, each group newest first. An empty result is
+    an empty list.
+    """
+    if f.sort not in SORTS:
+        raise UsageError(f"search: unknown sort {f.sort!r} (one of: {', '.join(SORTS)})")
+    condition, params = compile_sql(tree)
+    where, args = _filters(f)
+    matching = " AND ".join([condition, *where])
+    title_hit = compile_title_hit(tree) if f.sort == "relevance" else None
+    # Pick the page's ids first, then read the full rows of those few only.
+    if title_hit is None:
+        page = f"SELECT a.id, 0 AS tier FROM articles a WHERE {matching} ORDER BY {NEWEST} LIMIT %s OFFSET %s"
+        page_args = [*params, *args, f.limit, f.offset]
+    else:
+        # Each group is its own newest-first query, cut at the end of the page, so neither has to
+        # rank every match of a common word.
+        hit, hit_params = title_hit
+        page = (
+            f"SELECT id, tier FROM ((SELECT a.id, a.published_at, 0 AS tier FROM articles a"
+            f" WHERE {matching} AND {hit} ORDER BY {NEWEST} LIMIT %s)"
+            f" UNION ALL (SELECT a.id, a.published_at, 1 FROM articles a"
+            f" WHERE {matching} AND NOT {hit} ORDER BY {NEWEST} LIMIT %s)) a"
+            f" ORDER BY tier, {NEWEST} LIMIT %s OFFSET %s"
+        )
+        end = f.limit + f.offset
+        page_args = [*params, *args, *hit_params, end, *params, *args, *hit_params, end, f.limit, f.offset]
     sql = (
-        SELECT_ARTICLE
-        + " WHERE "
-        + " AND ".join(where)
-        + " ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT %s OFFSET %s"
+        f"WITH page AS MATERIALIZED ({page}) {SELECT_ARTICLE} JOIN page ON page.id = a.id ORDER BY page.tier, {NEWEST}"
     )
-    cur = await conn.execute(sql.encode(), [*args, f.limit, f.offset])
-    return await cur.fetchall()
+    cur = await conn.execute(sql.encode(), page_args)
+    rows = await cur.fetchall()
+    for r in rows:
+        r["snippet"] = snippet(r["text"], tree)
+    return rows
 
 
 async def get(conn: AsyncConnection, article_id: int) -> Row | None:

@@ -4,7 +4,7 @@
     either  := unary+                         terms side by side must all match
     unary   := "-" unary | primary            -excluded
     primary := "(" query ")" | field? value   title:"snap election", lang:ru
-    value   := word | word* | "phrase"
+    value   := word | word* | "phrase" | "phrase ending in a prefix*"
 
 Words and phrases are folded (monitor.query.fold) when parsed, so the tree holds exactly what
 will be looked for. A malformed query raises QueryError, which says where it went wrong.
@@ -169,7 +169,7 @@ class _Parser:
             found = words(text[1:-1])
             if not found:
                 raise self.fail("empty phrase", tok)
-            return Term(tuple(found), False, field)
+            return Term(tuple(found), text[1:-1].rstrip().endswith("*"), field)  # "snap elect*"
         prefix = text.endswith("*")
         found = words(text.rstrip("*"))
         if not found:

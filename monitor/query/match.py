@@ -36,7 +36,7 @@ class _Words:
             return False
         if len(words) == 1:
             return True
-        return all(w in self.words for w in words) and term.needle in self.folded
+        return all(w in self.words for w in words[:-1]) and term.needle in self.folded
 
 
 @dataclass(frozen=True)

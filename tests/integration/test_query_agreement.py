@@ -47,7 +47,9 @@ def prefixes(draw: st.DrawFn) -> str:
 @st.composite
 def phrases(draw: st.DrawFn) -> str:
     ws = draw(st.lists(word, min_size=1, max_size=3))
-    return '"' + draw(st.sampled_from([" ", "\n", "  "])).join(ws) + draw(st.sampled_from(["", "*"])) + '"'
+    if draw(st.booleans()):  # "snap elect*": the last word a prefix
+        ws[-1] = ws[-1][: draw(st.integers(1, len(ws[-1])))] + "*"
+    return '"' + draw(st.sampled_from([" ", "\n", "  "])).join(ws) + '"'
 
 
 terms = st.one_of(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -13,22 +14,34 @@ _WORD = re.compile(r"[^\W_]+")
 Segment = tuple[str, bool]  # (text, marked)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _folded(token: str) -> tuple[str, ...]:
+    return tuple(words(token))  # the same few thousand words recur: fold each once
+
+
 def _spans(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:
-    tokens: list[tuple[str, int, int]] = []
-    for m in _WORD.finditer(text):
-        for w in words(m.group()):
-            tokens.append((w, m.start(), m.end()))
-    found: list[tuple[int, int]] = []
+    """(start, end) of each passage of `text` that one of the terms matches."""
+    tokens: list[tuple[str, int, int]] = [
+        (w, m.start(), m.end()) for m in _WORD.finditer(text) for w in _folded(m.group())
+    ]
+    at: dict[str, list[int]] = {}  # word -> its token positions
+    for i, (w, _, _) in enumerate(tokens):
+        at.setdefault(w, []).append(i)
+    found: set[tuple[int, int]] = set()
     for term in terms:
-        n = len(term.words)
-        for i in range(len(tokens) - n + 1):
-            window = tokens[i : i + n]
-            head_ok = all(window[j][0] == term.words[j] for j in range(n - 1))
-            last = window[-1][0]
-            last_ok = last.startswith(term.words[-1]) if term.prefix else last == term.words[-1]
-            if head_ok and last_ok:
-                found.append((window[0][1], window[-1][2]))
-    return sorted(set(found))
+        first, n = term.words[0], len(term.words)
+        if n == 1 and term.prefix:
+            starts = [i for w, places in at.items() if w.startswith(first) for i in places]
+        else:
+            starts = at.get(first, [])
+        for i in starts:
+            window = [w for w, _, _ in tokens[i : i + n]]
+            if len(window) < n or window[1:-1] != list(term.words[1:-1]):
+                continue
+            last = term.words[-1]
+            if n == 1 or (window[-1].startswith(last) if term.prefix else window[-1] == last):
+                found.add((tokens[i][1], tokens[i + n - 1][2]))
+    return sorted(found)
 
 
 def snippet(text: str, node: Node | None, width: int = 240) -> list[Segment]:

@@ -20,6 +20,7 @@ from monitor.errors import UsageError
 from monitor.query.fold import words
 
 FIELDS = ("title", "source", "lang")
+MAX_WORD_BYTES = 2047  # PostgreSQL's limit for a word in its index (a lexeme); longer ones are not searchable
 
 
 class QueryError(UsageError):
@@ -161,6 +162,10 @@ class _Parser:
             return self.term(tok, None)
         raise self.fail("unexpected ')'", tok)
 
+    def check_length(self, found: list[str], tok: _Tok) -> None:
+        if any(len(w.encode()) > MAX_WORD_BYTES for w in found):
+            raise self.fail(f"a word longer than {MAX_WORD_BYTES} bytes cannot be searched", tok)
+
     def term(self, tok: _Tok, field: str | None) -> Term | None:
         text = tok.text
         if tok.kind == "phrase":
@@ -169,9 +174,11 @@ class _Parser:
             found = words(text[1:-1])
             if not found:
                 raise self.fail("empty phrase", tok)
+            self.check_length(found, tok)
             return Term(tuple(found), text[1:-1].rstrip().endswith("*"), field)  # "snap elect*"
         prefix = text.endswith("*")
         found = words(text.rstrip("*"))
+        self.check_length(found, tok)
         if not found:
             if field:
                 raise self.fail(f"{field}: needs a word with letters or digits", tok)

@@ -205,7 +205,8 @@ async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[R
     sql = (
         f"WITH page AS MATERIALIZED ({page}) {SELECT_ARTICLE} JOIN page ON page.id = a.id ORDER BY page.tier, {NEWEST}"
     )
-    cur = await conn.execute(sql.encode(), page_args)
+    # never a prepared (generic) plan: the best plan depends on how rare the searched words are
+    cur = await conn.execute(sql.encode(), page_args, prepare=False)
     rows = await cur.fetchall()
     for r in rows:
         r["snippet"] = snippet(r["text"], tree)

@@ -13,6 +13,8 @@ digits), each quoted as a lexeme, so nothing a user types is ever parsed as SQL 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from monitor.query.parse import And, Node, Not, Or, Term, positive_terms
 
 _WORDS = {None: ("a.words", "a.folded"), "title": ("a.title_words", "a.folded_title")}
@@ -31,36 +33,59 @@ def tsquery(term: Term) -> str:
     return " & ".join(lexemes)
 
 
-def _term(term: Term, params: list[str]) -> str:
+@dataclass(frozen=True)
+class _Words:
+    """A subtree that is one tsquery over one word index (words and prefixes of one field only)."""
+
+    field: str | None
+    query: str
+
+
+Sql = tuple[str, list[str]]  # a condition and its parameters, in order
+
+
+def _sql(piece: _Words | Sql) -> Sql:
+    if isinstance(piece, _Words):
+        return f"{_WORDS[piece.field][0]} @@ %s::tsquery", [piece.query]
+    return piece
+
+
+def _term(term: Term) -> _Words | Sql:
     if term.field in _OTHER:
-        params.append(_like(term.needle))
-        return f"{_OTHER[term.field]} LIKE %s"
-    words, folded = _WORDS[term.field]
-    params.append(tsquery(term))
+        return f"{_OTHER[term.field]} LIKE %s", [_like(term.needle)]
     if len(term.words) == 1:
-        return f"{words} @@ %s::tsquery"
-    params.append(_like(term.needle))
-    return f"({words} @@ %s::tsquery AND {folded} LIKE %s)"
+        return _Words(term.field, tsquery(term))
+    words, folded = _WORDS[term.field]
+    return f"({words} @@ %s::tsquery AND {folded} LIKE %s)", [tsquery(term), _like(term.needle)]
+
+
+def _walk(n: Node) -> _Words | Sql:
+    # Subtrees of words and prefixes on one field become one tsquery ('a' | 'b:*' & !'c'): one
+    # index search and one test per row instead of one per word.
+    if isinstance(n, Term):
+        return _term(n)
+    if isinstance(n, Not):
+        inner = _walk(n.part)
+        if isinstance(inner, _Words):
+            return _Words(inner.field, f"!({inner.query})")
+        sql, params = inner
+        return f"NOT {sql}", params
+    if isinstance(n, And | Or):
+        parts = [_walk(p) for p in n.parts]
+        ts_op, sql_op = ("&", "AND") if isinstance(n, And) else ("|", "OR")
+        fields = {p.field for p in parts if isinstance(p, _Words)}
+        if len(fields) == 1 and all(isinstance(p, _Words) for p in parts):
+            return _Words(fields.pop(), "(" + f" {ts_op} ".join(p.query for p in parts) + ")")  # type: ignore[union-attr]
+        pieces = [_sql(p) for p in parts]
+        return "(" + f" {sql_op} ".join(sql for sql, _ in pieces) + ")", [v for _, params in pieces for v in params]
+    raise TypeError(n)
 
 
 def compile_sql(node: Node | None) -> tuple[str, list[str]]:
     """(condition, parameters); an empty query is TRUE."""
-    params: list[str] = []
-
-    def walk(n: Node) -> str:
-        if isinstance(n, Term):
-            return _term(n, params)
-        if isinstance(n, And):
-            return "(" + " AND ".join(walk(p) for p in n.parts) + ")"
-        if isinstance(n, Or):
-            return "(" + " OR ".join(walk(p) for p in n.parts) + ")"
-        if isinstance(n, Not):
-            return f"NOT {walk(n.part)}"
-        raise TypeError(n)
-
     if node is None:
-        return "TRUE", params
-    return walk(node), params
+        return "TRUE", []
+    return _sql(_walk(node))
 
 
 def compile_title_hit(node: Node | None) -> tuple[str, list[str]] | None:
@@ -69,5 +94,4 @@ def compile_title_hit(node: Node | None) -> tuple[str, list[str]] | None:
     terms = positive_terms(node)
     if not terms:
         return None
-    params: list[str] = []
-    return "(" + " OR ".join(_term(Term(t.words, t.prefix, "title"), params) for t in terms) + ")", params
+    return compile_sql(Or(tuple(Term(t.words, t.prefix, "title") for t in terms)))

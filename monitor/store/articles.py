@@ -185,28 +185,35 @@ async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[R
     where, args = _filters(f)
     matching = " AND ".join([condition, *where])
     title_hit = compile_title_hit(tree) if f.sort == "relevance" else None
-    # Pick the page's ids first, then read the full rows of those few only.
+    # Pick the page's ids first (never a prepared, generic plan: the best plan depends on how
+    # rare the searched words are), then read the full rows of those few only.
     if title_hit is None:
-        page = f"SELECT a.id, 0 AS tier FROM articles a WHERE {matching} ORDER BY {NEWEST} LIMIT %s OFFSET %s"
-        page_args = [*params, *args, f.limit, f.offset]
+        sql = f"SELECT a.id FROM articles a WHERE {matching} ORDER BY {NEWEST} LIMIT %s OFFSET %s"
+        cur = await conn.execute(sql.encode(), [*params, *args, f.limit, f.offset], prepare=False)
+        ids = [r["id"] for r in await cur.fetchall()]
     else:
         # Each group is its own newest-first query, cut at the end of the page, so neither has to
-        # rank every match of a common word.
+        # rank every match of a common word; the second runs only when the first cannot fill the
+        # page (for `title:` queries it is empty, and looking for nothing is the slowest search).
+        # The title test comes first: titles are small, and a row that fails it never has its
+        # text's word index read.
         hit, hit_params = title_hit
-        page = (
-            f"SELECT id, tier FROM ((SELECT a.id, a.published_at, 0 AS tier FROM articles a"
-            f" WHERE {matching} AND {hit} ORDER BY {NEWEST} LIMIT %s)"
-            f" UNION ALL (SELECT a.id, a.published_at, 1 FROM articles a"
-            f" WHERE {matching} AND NOT {hit} ORDER BY {NEWEST} LIMIT %s)) a"
-            f" ORDER BY tier, {NEWEST} LIMIT %s OFFSET %s"
-        )
         end = f.limit + f.offset
-        page_args = [*params, *args, *hit_params, end, *params, *args, *hit_params, end, f.limit, f.offset]
-    sql = (
-        f"WITH page AS MATERIALIZED ({page}) {SELECT_ARTICLE} JOIN page ON page.id = a.id ORDER BY page.tier, {NEWEST}"
+        sql = f"SELECT a.id FROM articles a WHERE {hit} AND {matching} ORDER BY {NEWEST} LIMIT %s"
+        cur = await conn.execute(sql.encode(), [*hit_params, *params, *args, end], prepare=False)
+        ids = [r["id"] for r in await cur.fetchall()]
+        if len(ids) < end:
+            sql = f"SELECT a.id FROM articles a WHERE {matching} AND NOT {hit} ORDER BY {NEWEST} LIMIT %s"
+            cur = await conn.execute(sql.encode(), [*params, *args, *hit_params, end - len(ids)], prepare=False)
+            ids += [r["id"] for r in await cur.fetchall()]
+        ids = ids[f.offset : end]
+    cur = await conn.execute(
+        (
+            SELECT_ARTICLE
+            + " JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page (id, n) ON page.id = a.id ORDER BY page.n"
+        ).encode(),
+        [ids],
     )
-    # never a prepared (generic) plan: the best plan depends on how rare the searched words are
-    cur = await conn.execute(sql.encode(), page_args, prepare=False)
     rows = await cur.fetchall()
     for r in rows:
         r["snippet"] = snippet(r["text"], tree)

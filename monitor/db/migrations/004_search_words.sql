@@ -33,6 +33,8 @@ CREATE INDEX articles_title_words ON articles USING gin (title_words);
 -- that order lets a newest-first page stop after its first rows instead of sorting every match.
 DROP INDEX IF EXISTS articles_published;
 CREATE INDEX articles_newest ON articles (published_at DESC NULLS LAST, id DESC);
+-- and one per outlet, so a search of one source walks that source's articles only
+CREATE INDEX articles_outlet_newest ON articles (outlet, published_at DESC NULLS LAST, id DESC);
 
 -- The trigram indexes served the old LIKE search only; the word indexes replace them.
 DROP INDEX IF EXISTS articles_folded_trgm;

@@ -170,7 +170,7 @@ async def measure(url: str, vocab: Vocabulary, runs: int) -> dict[str, list[floa
     worst: dict[str, list[float]] = {"newest": [], "relevance": []}
     async with await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row) as conn:
         newest = (await (await conn.execute("SELECT max(published_at) AS m FROM articles")).fetchone())["m"]
-        print(f"\n{'shape':34} {"matches":>8} | {'newest p50':>10} {'p95':>7} | {'ranked p50':>10} {'p95':>7}  (ms)")
+        print(f"\n{'shape':34} {'matches':>8} | {'newest p50':>10} {'p95':>7} | {'ranked p50':>10} {'p95':>7}  (ms)")
         for label, queries, filters in shapes(vocab, newest):
             trees = [parse(q) for q in queries]
             count_sql = "SELECT count(*) AS n FROM (SELECT 1 FROM articles a WHERE {} LIMIT 100000) s"

@@ -12,7 +12,7 @@ from monitor.cli import args as parse
 from monitor.cli.output import csv_rows, jsonable, jsonl, table
 from monitor.errors import UsageError
 from monitor.query import parse as parse_query
-from monitor.query.snippet import plain, snippet
+from monitor.query.snippet import plain
 from monitor.service import database
 from monitor.store import articles, digests, sources
 
@@ -35,7 +35,7 @@ JSON_FIELDS = [
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("search", help="query the archive, newest first")
+    p = sub.add_parser("search", help="query the archive, newest first or by relevance")
     p.add_argument("query", nargs="?", default="", help="a query in the keyword language; empty: everything")
     p.add_argument("--since", type=lambda t: parse.moment(t, "--since"), help="published on or after (YYYY-MM-DD)")
     p.add_argument("--until", type=lambda t: parse.moment(t, "--until"), help="published before (YYYY-MM-DD)")
@@ -43,7 +43,9 @@ def register(sub: Any) -> None:
     p.add_argument("--lang", help="only this language (en, ru, az, …)")
     p.add_argument("--keyword", help="only articles matched by this watched keyword")
     p.add_argument("--include-duplicates", action="store_true", help="also show copies of other articles and seeds")
+    p.add_argument("--sort", choices=articles.SORTS, default="newest", help="newest first (default), or relevance")
     p.add_argument("--limit", type=int, default=50, help="at most N results (default 50)")
+    p.add_argument("--offset", type=int, default=0, help="skip the first N results (the next page)")
     p.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
     p.set_defaults(handler=search)
 
@@ -56,6 +58,8 @@ def search(args: argparse.Namespace) -> int:
     tree = parse_query(args.query)
     if args.limit < 1:
         raise UsageError("--limit: must be at least 1")
+    if args.offset < 0:
+        raise UsageError("--offset: must be 0 or more")
     filters = articles.Filters(
         since=args.since,
         until=args.until,
@@ -64,6 +68,8 @@ def search(args: argparse.Namespace) -> int:
         keyword=args.keyword,
         include_duplicates=args.include_duplicates,
         limit=args.limit,
+        offset=args.offset,
+        sort=args.sort,
     )
     settings = config.load()
 
@@ -73,7 +79,7 @@ def search(args: argparse.Namespace) -> int:
 
     rows = runtime.run(main)
     for r in rows:
-        r["snippet"] = plain(snippet(r["text"], tree))
+        r["snippet"] = plain(r["snippet"])
     if args.format == "jsonl":
         jsonl([{k: r[k] for k in JSON_FIELDS} for r in rows])
     elif args.format == "csv":

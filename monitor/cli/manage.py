@@ -50,6 +50,10 @@ def register(sub: Any) -> None:
     q.add_argument("query")
     q.add_argument("--name", help="a short name (default: the query itself)")
     q.set_defaults(handler=keywords_add)
+    q = s.add_parser("edit", help="give a keyword a new query (its matches are recomputed over the archive)")
+    q.add_argument("name")
+    q.add_argument("query")
+    q.set_defaults(handler=keywords_edit)
     q = s.add_parser("remove", help="stop watching a keyword (the articles stay)")
     q.add_argument("name")
     q.set_defaults(handler=keywords_remove)
@@ -162,6 +166,12 @@ def keywords_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_examples(examples: list) -> None:
+    for e in examples:
+        when = e["published_at"].date().isoformat() if e["published_at"] else "?"
+        print(f"  {when}  {e['source']}: {e['title']}")
+
+
 def keywords_add(args: argparse.Namespace) -> int:
     name = args.name or args.query
     keywords.checked(args.query)  # a malformed query is refused before the database is touched
@@ -173,9 +183,20 @@ def keywords_add(args: argparse.Namespace) -> int:
 
     count, examples = _with_db(work)
     print(f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days")
-    for e in examples:
-        when = e["published_at"].date().isoformat() if e["published_at"] else "?"
-        print(f"  {when}  {e['source']}: {e['title']}")
+    _print_examples(examples)
+    return 0
+
+
+def keywords_edit(args: argparse.Namespace) -> int:
+    keywords.checked(args.query)
+
+    async def work(conn: Any) -> tuple[int, list]:
+        await keywords.edit(conn, args.name, args.query)
+        return await keywords.preview(conn, args.query)
+
+    count, examples = _with_db(work)
+    print(f"changed keyword {args.name!r}: it would have matched {count} article(s) of the last 30 days")
+    _print_examples(examples)
     return 0
 
 

@@ -14,8 +14,10 @@ Rules, applied in this order to titles, texts and queries alike:
    across a line break.
 
 The folded form of a text is its words joined by single spaces with a space at each end
-(" cec chairman said "), so a word, a phrase or a prefix is a plain substring test, in Python and
-in SQL (LIKE) alike: the two matchers cannot drift apart.
+(" cec chairman said "), so a word, a phrase or a prefix is a plain substring test (' cec ',
+' central election commission ', ' secki'). The archive keeps the same folded words in a word
+index (migration 004) and the in-process matcher in a set; both answer exactly that substring
+test, which a property test (tests/integration/test_query_agreement.py) holds them to.
 """
 
 from __future__ import annotations

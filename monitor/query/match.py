@@ -1,11 +1,44 @@
-"""Evaluate a query tree against one document in process (new articles, keyword previews)."""
+"""Evaluate a query tree against one document in process (new articles, keyword previews).
+
+A term matches when its needle is a substring of the folded text (monitor.query.fold), exactly
+as PostgreSQL tests it. Every new article is tested against every keyword, so the common terms
+are answered from the document's set of words instead of scanning the text: a single word is in
+the text exactly when it is one of its words, a single prefix exactly when it begins one of
+them, and a phrase can only be in the text when all its words are (then the text is scanned).
+This is also how the archive answers (monitor.query.sql), word index first.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.query.fold import fold
-from monitor.query.parse import And, Node, Not, Or, Term
+from monitor.query.parse import MAX_WORD_BYTES, And, Node, Not, Or, Term
+
+
+class _Words:
+    """The words of one folded text, and every prefix of them, for set look-ups."""
+
+    __slots__ = ("folded", "words", "_prefixes")
+
+    def __init__(self, folded: str):
+        self.folded = folded
+        # as the archive's word index does (migration 004): a "word" over 2047 bytes is left out
+        self.words = frozenset(w for w in folded.split() if len(w) <= 511 or len(w.encode()) <= MAX_WORD_BYTES)
+        self._prefixes: set[str] | None = None
+
+    def prefixes(self) -> set[str]:
+        if self._prefixes is None:
+            self._prefixes = {w[:i] for w in self.words for i in range(1, len(w) + 1)}
+        return self._prefixes
+
+    def has(self, term: Term) -> bool:
+        words = term.words
+        if not (words[-1] in self.prefixes() if term.prefix else words[-1] in self.words):
+            return False
+        if len(words) == 1:
+            return True
+        return all(w in self.words for w in words[:-1]) and term.needle in self.folded
 
 
 @dataclass(frozen=True)
@@ -16,32 +49,47 @@ class Doc:
     folded_title: str
     folded_outlet: str
     lang: str | None
+    _text: _Words = field(init=False, repr=False, compare=False)
+    _title: _Words = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_text", _Words(self.folded))
+        object.__setattr__(self, "_title", _Words(self.folded_title))
 
     @classmethod
     def of(cls, title: str, text: str, outlet: str, lang: str | None) -> Doc:
         return cls(fold(title + "\n" + text), fold(title), fold(outlet), lang)
 
 
-def needle(term: Term) -> str:
-    """The substring a term looks for in a folded text: ' w1 w2 ' (or ' w1 w2' for a prefix)."""
-    return " " + " ".join(term.words) + ("" if term.prefix else " ")
+def _term(term: Term, doc: Doc) -> bool:
+    if term.field is None:
+        return doc._text.has(term)
+    if term.field == "title":
+        return doc._title.has(term)
+    if term.field == "source":
+        return term.needle in doc.folded_outlet
+    return term.needle in f" {doc.lang or ''} "
 
 
 def evaluate(node: Node | None, doc: Doc) -> bool:
+    """Whether `doc` matches the tree (an empty query, None, matches everything)."""
     if node is None:
         return True
-    if isinstance(node, Term):
-        haystack = {
-            None: doc.folded,
-            "title": doc.folded_title,
-            "source": doc.folded_outlet,
-            "lang": f" {doc.lang or ''} ",
-        }[node.field]
-        return needle(node) in haystack
-    if isinstance(node, And):
-        return all(evaluate(p, doc) for p in node.parts)
-    if isinstance(node, Or):
-        return any(evaluate(p, doc) for p in node.parts)
-    if isinstance(node, Not):
-        return not evaluate(node.part, doc)
+    # Exact types, most frequent first, and plain loops rather than any()/all(): this runs for
+    # every keyword of every new article.
+    kind = type(node)
+    if kind is Term:
+        return doc._text.has(node) if node.field is None else _term(node, doc)  # type: ignore[union-attr,arg-type]
+    if kind is Or:
+        for part in node.parts:  # type: ignore[union-attr]
+            if evaluate(part, doc):
+                return True
+        return False
+    if kind is And:
+        for part in node.parts:  # type: ignore[union-attr]
+            if not evaluate(part, doc):
+                return False
+        return True
+    if kind is Not:
+        return not evaluate(node.part, doc)  # type: ignore[union-attr]
     raise TypeError(node)

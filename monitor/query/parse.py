@@ -4,7 +4,7 @@
     either  := unary+                         terms side by side must all match
     unary   := "-" unary | primary            -excluded
     primary := "(" query ")" | field? value   title:"snap election", lang:ru
-    value   := word | word* | "phrase"
+    value   := word | word* | "phrase" | "phrase ending in a prefix*"
 
 Words and phrases are folded (monitor.query.fold) when parsed, so the tree holds exactly what
 will be looked for. A malformed query raises QueryError, which says where it went wrong.
@@ -12,6 +12,7 @@ will be looked for. A malformed query raises QueryError, which says where it wen
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from monitor.errors import UsageError
 from monitor.query.fold import words
 
 FIELDS = ("title", "source", "lang")
+MAX_WORD_BYTES = 2047  # PostgreSQL's limit for a word in its index (a lexeme); longer ones are not searchable
 
 
 class QueryError(UsageError):
@@ -34,6 +36,13 @@ class Term:
     words: tuple[str, ...]
     prefix: bool = False
     field: str | None = None  # None: title and text; "title"; "source"; "lang"
+
+    # What the term looks for in a folded text (see monitor.query.fold): ' w1 w2 ', or ' w1 w2' for a
+    # prefix, whose last word may continue. Computed once: matching tests it for every new article.
+    needle: str = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needle", " " + " ".join(self.words) + ("" if self.prefix else " "))
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,10 @@ class _Parser:
             return self.term(tok, None)
         raise self.fail("unexpected ')'", tok)
 
+    def check_length(self, found: list[str], tok: _Tok) -> None:
+        if any(len(w.encode()) > MAX_WORD_BYTES for w in found):
+            raise self.fail(f"a word longer than {MAX_WORD_BYTES} bytes cannot be searched", tok)
+
     def term(self, tok: _Tok, field: str | None) -> Term | None:
         text = tok.text
         if tok.kind == "phrase":
@@ -161,9 +174,11 @@ class _Parser:
             found = words(text[1:-1])
             if not found:
                 raise self.fail("empty phrase", tok)
-            return Term(tuple(found), False, field)
+            self.check_length(found, tok)
+            return Term(tuple(found), text[1:-1].rstrip().endswith("*"), field)  # "snap elect*"
         prefix = text.endswith("*")
         found = words(text.rstrip("*"))
+        self.check_length(found, tok)
         if not found:
             if field:
                 raise self.fail(f"{field}: needs a word with letters or digits", tok)
@@ -180,3 +195,16 @@ def parse(query: str) -> Node | None:
     if (tok := parser.peek()) is not None:
         raise parser.fail("unexpected ')'", tok)
     return tree
+
+
+def positive_terms(node: Node | None) -> list[Term]:
+    """The terms of a tree that say what to find (not the excluded ones), text fields only."""
+    if node is None:
+        return []
+    if isinstance(node, Term):
+        return [node] if node.field in (None, "title") else []
+    if isinstance(node, And | Or):
+        return [t for p in node.parts for t in positive_terms(p)]
+    if isinstance(node, Not):
+        return []
+    raise TypeError(node)

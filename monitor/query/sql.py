@@ -1,43 +1,97 @@
 """Compile a query tree to a parameterised SQL condition over `articles a`.
 
-Same needles as monitor.query.match, tested with LIKE on the same folded columns, so the archive
-search and the watcher of new articles give the same answer. The trigram indexes on the folded
-columns serve these LIKE patterns.
+The archive answers the same question as monitor.query.match, on the same folded text:
+- a word or a prefix, in the text or the title, is looked up in the article's word index
+  (`words`, `title_words`: tsvectors of exactly the folded words, migration 004), which GIN
+  answers without reading the text;
+- a phrase is narrowed the same way to the articles holding all its words, then its needle
+  (' w1 w2 ') is checked with LIKE on the folded text, for order and adjacency;
+- `source:` and `lang:` test their needle with LIKE on the short outlet and language columns.
+Every value travels as a parameter; a tsquery is built from folded words only (letters and
+digits), each quoted as a lexeme, so nothing a user types is ever parsed as SQL or tsquery syntax.
 """
 
 from __future__ import annotations
 
-from monitor.query.match import needle
-from monitor.query.parse import And, Node, Not, Or, Term
+from dataclasses import dataclass
 
-_COLUMN = {
-    None: "a.folded",
-    "title": "a.folded_title",
-    "source": "a.folded_outlet",
-    "lang": "(' ' || coalesce(a.lang, '') || ' ')",
-}
+from monitor.query.parse import And, Node, Not, Or, Term, positive_terms
+
+_WORDS = {None: ("a.words", "a.folded"), "title": ("a.title_words", "a.folded_title")}
+_OTHER = {"source": "a.folded_outlet", "lang": "(' ' || coalesce(a.lang, '') || ' ')"}
 
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def tsquery(term: Term) -> str:
+    """The term's words as a tsquery: every word present, the last one as a prefix if it is one."""
+    lexemes = [f"'{w}'" for w in term.words]  # folded words hold no quote or backslash
+    if term.prefix:
+        lexemes[-1] += ":*"
+    return " & ".join(lexemes)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A subtree that is one tsquery over one word index (words and prefixes of one field only)."""
+
+    field: str | None
+    query: str
+
+
+Sql = tuple[str, list[str]]  # a condition and its parameters, in order
+
+
+def _sql(piece: _Words | Sql) -> Sql:
+    if isinstance(piece, _Words):
+        return f"{_WORDS[piece.field][0]} @@ %s::tsquery", [piece.query]
+    return piece
+
+
+def _term(term: Term) -> _Words | Sql:
+    if term.field in _OTHER:
+        return f"{_OTHER[term.field]} LIKE %s", [_like(term.needle)]
+    if len(term.words) == 1:
+        return _Words(term.field, tsquery(term))
+    words, folded = _WORDS[term.field]
+    return f"({words} @@ %s::tsquery AND {folded} LIKE %s)", [tsquery(term), _like(term.needle)]
+
+
+def _walk(n: Node) -> _Words | Sql:
+    # Subtrees of words and prefixes on one field become one tsquery ('a' | 'b:*' & !'c'): one
+    # index search and one test per row instead of one per word.
+    if isinstance(n, Term):
+        return _term(n)
+    if isinstance(n, Not):
+        inner = _walk(n.part)
+        if isinstance(inner, _Words):
+            return _Words(inner.field, f"!({inner.query})")
+        sql, params = inner
+        return f"NOT {sql}", params
+    if isinstance(n, And | Or):
+        parts = [_walk(p) for p in n.parts]
+        ts_op, sql_op = ("&", "AND") if isinstance(n, And) else ("|", "OR")
+        fields = {p.field for p in parts if isinstance(p, _Words)}
+        if len(fields) == 1 and all(isinstance(p, _Words) for p in parts):
+            return _Words(fields.pop(), "(" + f" {ts_op} ".join(p.query for p in parts) + ")")  # type: ignore[union-attr]
+        pieces = [_sql(p) for p in parts]
+        return "(" + f" {sql_op} ".join(sql for sql, _ in pieces) + ")", [v for _, params in pieces for v in params]
+    raise TypeError(n)
+
+
 def compile_sql(node: Node | None) -> tuple[str, list[str]]:
     """(condition, parameters); an empty query is TRUE."""
-    params: list[str] = []
-
-    def walk(n: Node) -> str:
-        if isinstance(n, Term):
-            params.append(_like(needle(n)))
-            return f"{_COLUMN[n.field]} LIKE %s"
-        if isinstance(n, And):
-            return "(" + " AND ".join(walk(p) for p in n.parts) + ")"
-        if isinstance(n, Or):
-            return "(" + " OR ".join(walk(p) for p in n.parts) + ")"
-        if isinstance(n, Not):
-            return f"NOT {walk(n.part)}"
-        raise TypeError(n)
-
     if node is None:
-        return "TRUE", params
-    return walk(node), params
+        return "TRUE", []
+    return _sql(_walk(node))
+
+
+def compile_title_hit(node: Node | None) -> tuple[str, list[str]] | None:
+    """(condition, parameters) true when a searched word is in the title, which ranks an article
+    higher; None when the query searches no words (nothing to rank by)."""
+    terms = positive_terms(node)
+    if not terms:
+        return None
+    return compile_sql(Or(tuple(Term(t.words, t.prefix, "title") for t in terms)))

@@ -9,11 +9,12 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from monitor.errors import NewswatchError
+from monitor.errors import NewswatchError, UsageError
 from monitor.pipeline.fingerprint import Signature, fingerprint
 from monitor.pipeline.stories import terms as story_terms
 from monitor.query.parse import Node
-from monitor.query.sql import compile_sql
+from monitor.query.snippet import snippet
+from monitor.query.sql import compile_sql, compile_title_hit
 from monitor.store import fingerprints, originals, stories
 
 Row = dict[str, Any]
@@ -130,8 +131,13 @@ async def add_matches(conn: AsyncConnection, article_id: int, keyword_ids: list[
         )
 
 
+SORTS = ("newest", "relevance")
+
+
 @dataclass(frozen=True)
 class Filters:
+    """What `search` narrows the archive to, in which order, and which page."""
+
     since: datetime | None = None
     until: datetime | None = None
     source: str | None = None
@@ -140,6 +146,7 @@ class Filters:
     include_duplicates: bool = False
     limit: int = 50
     offset: int = 0
+    sort: str = "newest"  # or "relevance": title matches first, newest first within each group
 
 
 SELECT_ARTICLE = """
@@ -151,12 +158,13 @@ SELECT_ARTICLE = """
       FROM articles a
 """
 
+# The one order of results (newest first, then id), so pages never overlap or skip an article.
+NEWEST = "a.published_at DESC NULLS LAST, a.id DESC"
 
-async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[Row]:
-    """Articles matching `tree` and the filters, newest first (publication time, then id)."""
-    condition, params = compile_sql(tree)
-    where: list[str] = [condition]
-    args: list[Any] = list(params)
+
+def _filters(f: Filters) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
 
     def add(sql: str, value: Any) -> None:
         where.append(sql)
@@ -178,14 +186,56 @@ async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[R
         )
     if not f.include_duplicates:
         where.append("a.duplicate_of IS NULL")
-    sql = (
-        SELECT_ARTICLE
-        + " WHERE "
-        + " AND ".join(where)
-        + " ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT %s OFFSET %s"
+    return where, args
+
+
+async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[Row]:
+    """One page of the articles matching `tree` and the filters, each with a `snippet`: the
+    (text, marked) segments of monitor.query.snippet around the matched words.
+
+    Newest first (publication time, then id); with `sort="relevance"`, the articles with a searched
+    word in their title come first, then the others, each group newest first. An empty result is
+    an empty list.
+    """
+    if f.sort not in SORTS:
+        raise UsageError(f"search: unknown sort {f.sort!r} (one of: {', '.join(SORTS)})")
+    condition, params = compile_sql(tree)
+    where, args = _filters(f)
+    matching = " AND ".join([condition, *where])
+    title_hit = compile_title_hit(tree) if f.sort == "relevance" else None
+    # Pick the page's ids first (never a prepared, generic plan: the best plan depends on how
+    # rare the searched words are), then read the full rows of those few only.
+    if title_hit is None:
+        sql = f"SELECT a.id FROM articles a WHERE {matching} ORDER BY {NEWEST} LIMIT %s OFFSET %s"
+        cur = await conn.execute(sql.encode(), [*params, *args, f.limit, f.offset], prepare=False)
+        ids = [r["id"] for r in await cur.fetchall()]
+    else:
+        # Each group is its own newest-first query, cut at the end of the page, so neither has to
+        # rank every match of a common word; the second runs only when the first cannot fill the
+        # page (for `title:` queries it is empty, and looking for nothing is the slowest search).
+        # The title test comes first: titles are small, and a row that fails it never has its
+        # text's word index read.
+        hit, hit_params = title_hit
+        end = f.limit + f.offset
+        sql = f"SELECT a.id FROM articles a WHERE {hit} AND {matching} ORDER BY {NEWEST} LIMIT %s"
+        cur = await conn.execute(sql.encode(), [*hit_params, *params, *args, end], prepare=False)
+        ids = [r["id"] for r in await cur.fetchall()]
+        if len(ids) < end:
+            sql = f"SELECT a.id FROM articles a WHERE {matching} AND NOT {hit} ORDER BY {NEWEST} LIMIT %s"
+            cur = await conn.execute(sql.encode(), [*params, *args, *hit_params, end - len(ids)], prepare=False)
+            ids += [r["id"] for r in await cur.fetchall()]
+        ids = ids[f.offset : end]
+    cur = await conn.execute(
+        (
+            SELECT_ARTICLE
+            + " JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page (id, n) ON page.id = a.id ORDER BY page.n"
+        ).encode(),
+        [ids],
     )
-    cur = await conn.execute(sql.encode(), [*args, f.limit, f.offset])
-    return await cur.fetchall()
+    rows = await cur.fetchall()
+    for r in rows:
+        r["snippet"] = snippet(r["text"], tree)
+    return rows
 
 
 async def get(conn: AsyncConnection, article_id: int) -> Row | None:

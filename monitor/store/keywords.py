@@ -22,24 +22,41 @@ def checked(query: str) -> Node:
     return tree
 
 
+async def _match_archive(conn: AsyncConnection, keyword_id: int, tree: Node) -> None:
+    condition, params = compile_sql(tree)
+    await conn.execute(
+        (
+            "INSERT INTO article_keywords (article_id, keyword_id) SELECT a.id, %s FROM articles a WHERE " + condition
+        ).encode(),
+        [keyword_id, *params],
+    )
+
+
 async def add(conn: AsyncConnection, name: str, query: str) -> Row:
     """Save the keyword and match the whole archive at once, so its history is there."""
     tree = checked(query)
-    condition, params = compile_sql(tree)
     try:
         async with conn.transaction():
             cur = await conn.execute("INSERT INTO keywords (name, query) VALUES (%s, %s) RETURNING *", (name, query))
             row = await cur.fetchone()
             assert row is not None
-            await conn.execute(
-                (
-                    "INSERT INTO article_keywords (article_id, keyword_id) SELECT a.id, %s FROM articles a WHERE "
-                    + condition
-                ).encode(),
-                [row["id"], *params],
-            )
+            await _match_archive(conn, row["id"], tree)
     except errors.UniqueViolation:
         raise UsageError(f"keywords: a keyword named {name!r} already exists") from None
+    return row
+
+
+async def edit(conn: AsyncConnection, name: str, query: str) -> Row:
+    """Give the keyword a new query and match the whole archive again: its history is then what
+    the new query would have caught (articles already mailed are not mailed again)."""
+    tree = checked(query)
+    async with conn.transaction():
+        cur = await conn.execute("UPDATE keywords SET query = %s WHERE name = %s RETURNING *", (query, name))
+        row = await cur.fetchone()
+        if row is None:
+            raise UsageError(f"keywords: no keyword named {name!r} (see `newswatch keywords list`)")
+        await conn.execute("DELETE FROM article_keywords WHERE keyword_id = %s", (row["id"],))
+        await _match_archive(conn, row["id"], tree)
     return row
 
 

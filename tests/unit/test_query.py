@@ -6,6 +6,7 @@ import pytest
 
 from monitor.query import QueryError, fold, parse
 from monitor.query.match import Doc, evaluate
+from tests.query_cases import CASES, MALFORMED
 
 FOLDING = [
     ("ƏLİYEV", "Əliyev"),
@@ -35,38 +36,33 @@ def doc(text: str, title: str = "", outlet: str = "Trend", lang: str | None = "e
     return Doc.of(title, text, outlet, lang)
 
 
-MATCHES = [
-    ("ƏLİYEV", "President Əliyev said", True),
-    ("Aliyev", "Ilham Aliyev's decree", True),
-    ("İlham", "ilham aliyev", True),
-    ("выбор*", "Президентские ВЫБОРЫ прошли", True),
-    ("seçki*", "Seçkilərin nəticələri", True),
-    ("seçki*", "seçkidə iştirak", True),
-    ('"snap presidential election"', "a snap\npresidential   election was held", True),
-    ('"Central Election Commission" OR CEC', "the CECILIA fund", False),
-    ('"Central Election Commission" OR CEC', "the CEC chairman", True),
-    ("observer* -football", "observers watched the football match", False),
-    ("observer* -football", "observers watched the count", True),
-    ("(turnout OR results) election", "election results announced", True),
-    ("(turnout OR results) election", "election day", False),
-    ("title:turnout", "turnout high", False),
-    ("lang:ru выборы", "выборы", False),
-    ("source:trend decree", "a decree", True),
-    ("'; DROP TABLE articles; --", "drop table articles", True),
-]
+@pytest.mark.parametrize(("query", "title", "text", "expected"), CASES)
+def test_matching(query: str, title: str, text: str, expected: bool) -> None:
+    assert evaluate(parse(query), doc(text, title)) is expected
 
 
-@pytest.mark.parametrize(("query", "text", "expected"), MATCHES)
-def test_matching(query: str, text: str, expected: bool) -> None:
-    assert evaluate(parse(query), doc(text)) is expected
-
-
-@pytest.mark.parametrize("query", ['"unclosed', "OR", "()", "-", "a OR", "(a", "a)", "title:", '""', "!!!"])
+@pytest.mark.parametrize("query", MALFORMED)
 def test_malformed_queries_are_usage_errors_with_a_position(query: str) -> None:
     with pytest.raises(QueryError) as err:
         parse(query)
     assert "position" in str(err.value)
     assert err.value.exit_status == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "position"),
+    [('a "unclosed', 3), ("a OR", 3), ("a (b", 5), ("a ()", 4), ("(x -)", 5)],
+)
+def test_the_error_points_at_where_the_query_went_wrong(query: str, position: int) -> None:
+    with pytest.raises(QueryError) as err:
+        parse(query)
+    assert f"at position {position}:" in str(err.value)
+
+
+def test_the_dotted_capital_i_leaves_no_combining_dot() -> None:
+    assert "İ".lower() != "i"  # what Python alone would do: i + U+0307
+    assert fold("İlham") == " ilham "
+    assert fold("I\u0307lham") == " ilham "  # the same letter, decomposed
 
 
 def test_an_empty_query_matches_everything() -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__
-from monitor.cli import archive, manage, service
+from monitor.cli import archive, manage, service, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -27,6 +27,7 @@ def build_parser() -> Parser:
     service.register(sub)
     manage.register(sub)
     archive.register(sub)
+    web.register(sub)
     return parser
 
 

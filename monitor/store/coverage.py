@@ -1,4 +1,4 @@
-"""Who carried an article: the members of its story, and how many outlets that makes."""
+"""Who carried an article: the members of its story with their copies, and how many outlets that makes."""
 
 from __future__ import annotations
 
@@ -8,18 +8,32 @@ from psycopg import AsyncConnection
 
 Row = dict[str, Any]
 
+# The articles that carried article %(id)s of story %(story)s: itself, its copies, the story's
+# members and their copies. A UNION of four indexed look-ups (an OR across columns would scan).
+CARRIERS = """
+    SELECT b.* FROM articles b WHERE b.id = %(id)s
+    UNION
+    SELECT b.* FROM articles b WHERE b.duplicate_of = %(id)s
+    UNION
+    SELECT b.* FROM articles b WHERE b.story_id = %(story)s
+    UNION
+    SELECT b.* FROM articles s JOIN articles b ON b.duplicate_of = s.id WHERE s.story_id = %(story)s
+"""
+
 
 async def outlet_counts(conn: AsyncConnection, ids: list[int]) -> dict[int, int]:
-    """For each article id, how many distinct outlets carried it: its story's members when it
-    has a story, else itself and its copies."""
+    """For each article id, how many distinct outlets carried it (see CARRIERS)."""
     if not ids:
         return {}
     cur = await conn.execute(
         """
         SELECT a.id,
-               (SELECT count(DISTINCT b.outlet) FROM articles b
-                 WHERE b.id = a.id OR b.duplicate_of = a.id
-                    OR (a.story_id IS NOT NULL AND b.story_id = a.story_id)) AS outlets
+               (SELECT count(DISTINCT c.outlet) FROM (
+                    SELECT b.outlet FROM articles b WHERE b.id = a.id
+                    UNION ALL SELECT b.outlet FROM articles b WHERE b.duplicate_of = a.id
+                    UNION ALL SELECT b.outlet FROM articles b WHERE b.story_id = a.story_id
+                    UNION ALL SELECT b.outlet FROM articles s JOIN articles b ON b.duplicate_of = s.id
+                               WHERE s.story_id = a.story_id) c) AS outlets
           FROM articles a
          WHERE a.id = ANY(%s)
         """,
@@ -29,16 +43,10 @@ async def outlet_counts(conn: AsyncConnection, ids: list[int]) -> dict[int, int]
 
 
 async def story_members(conn: AsyncConnection, article: Row) -> list[Row]:
-    """Every article of `article`'s story (or, without a story, it and its copies), first seen first."""
+    """Every article that carried `article`'s story (see CARRIERS), earliest published first."""
     cur = await conn.execute(
-        """
-        SELECT b.id, b.outlet, b.url, b.title, b.published_at, b.stored_at AS first_seen,
-               b.duplicate_of, b.similarity
-          FROM articles b
-         WHERE b.id = %(id)s OR b.duplicate_of = %(id)s
-            OR (%(story)s::bigint IS NOT NULL AND b.story_id = %(story)s)
-         ORDER BY b.published_at NULLS LAST, b.id
-        """,
+        "SELECT c.id, c.outlet, c.url, c.title, c.published_at, c.stored_at AS first_seen, c.duplicate_of,"
+        " c.similarity FROM (" + CARRIERS + ") c ORDER BY c.published_at NULLS LAST, c.id",
         {"id": article["id"], "story": article.get("story_id")},
     )
     return await cur.fetchall()

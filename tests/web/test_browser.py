@@ -3,22 +3,15 @@ browser), against `newswatch web` serving a real database. Screenshots go to tes
 
 from __future__ import annotations
 
-import asyncio
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from monitor.db import open_pool
-from tests.conftest import ROOT, Cli
-from tests.e2e.test_run import free_port
-from tests.web import archive
+from tests.conftest import ROOT
+from tests.web.conftest import Served
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-output"
@@ -35,61 +28,6 @@ ARGS = [
 if not Path(CHROMIUM).exists():
     print(f"browser tests skipped: {CHROMIUM} is absent (apt-get install chromium)", file=sys.stderr)
     pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)", allow_module_level=True)
-
-
-@dataclass
-class Served:
-    url: str
-    ids: dict[str, int]
-
-
-@pytest.fixture
-def served(cli: Cli, database_url: str) -> Iterator[Served]:
-    async def load() -> dict[str, int]:
-        pool = await open_pool(database_url, max_size=1)
-        try:
-            async with pool.connection() as conn:
-                ids = await archive.load(conn)
-                ids["evil"] = await archive.article(
-                    conn,
-                    "Evil Outlet",
-                    "evil",
-                    '<script>document.title="pwned"</script><img src=x onerror="document.title=\'pwned\'">',
-                    "An election story whose title tries to run a script in the reader's browser. " * 3,
-                    hours_ago=0.5,
-                    url="javascript:document.title='pwned'",
-                )
-            return ids
-        finally:
-            await pool.close()
-
-    ids = asyncio.run(load())
-    port = free_port()
-    log = cli.home / "web.log"
-    with (
-        log.open("w") as err,
-        subprocess.Popen(
-            [sys.executable, "-m", "monitor", "web", "--port", str(port)],
-            env=cli.env,
-            cwd=cli.env["NEWSWATCH_HOME"],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        ) as proc,
-    ):
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/healthz", timeout=2):
-                        break
-                except OSError:
-                    assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                    time.sleep(0.2)
-            yield Served(url, ids)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
 
 
 @pytest.fixture
@@ -181,4 +119,3 @@ def test_the_other_pages_render(page: Any, served: Served) -> None:
     page.click("a:has-text('Preview digest')")
     assert "Observers arrive in Baku" in page.locator("pre.mail").inner_text()
     shot(page, "digest-preview")
-

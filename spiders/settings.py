@@ -24,7 +24,10 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_ENABLED": False,
         "HTTPERROR_ALLOWED_CODES": [304],  # a conditional GET's "not modified" reaches the feed callback
-        "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.PrivateNetworkGuard": 50},
+        "DOWNLOADER_MIDDLEWARES": {
+            "spiders.middlewares.PrivateNetworkGuard": 50,
+            "spiders.middlewares.FetchTiming": 60,
+        },
         "ITEM_PIPELINES": {"spiders.pipelines.StorePipeline": 100},
         "NEWSWATCH_ALLOW_PRIVATE_NETWORKS": settings.allow_private_networks,
     }

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from psycopg_pool import AsyncConnectionPool
 
+from monitor.metrics import EXTRACT_SECONDS
 from monitor.pipeline.canonical import canonicalise
 from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.extract import clean, extract
@@ -55,7 +56,8 @@ class Keywords:
 
 async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -> str:
     """Store the article once; returns 'new', 'duplicate' (stored, linked to its original) or 'known'."""
-    extracted = await asyncio.to_thread(extract, item.html, item.final_url)
+    with EXTRACT_SECONDS.time():
+        extracted = await asyncio.to_thread(extract, item.html, item.final_url)
     title = extracted.title or clean(item.feed_title or "")
     text = extracted.text or clean(item.feed_summary or "")
     published = extracted.published or item.feed_published or item.fetched_at

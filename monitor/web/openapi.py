@@ -107,7 +107,7 @@ ARTICLE_FILTERS = [
     query("lang", "only this language (en, ru, az, …)"),
     query("keyword", "only articles matched by this watched keyword"),
     query("include_duplicates", "also list copies of other articles and seeds", {"type": "boolean"}),
-    query("limit", "page size (default 50)", {"type": "integer", "minimum": 1, "maximum": 200}),
+    query("limit", "page size (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
     query("offset", "how many to skip (use `next`)", {"type": "integer", "minimum": 0, "maximum": 1000000}),
 ]
 

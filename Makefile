@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean chromium
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Newswatch needs Python 3.11 or newer"'
@@ -16,8 +16,15 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)  ## embedded PostgreSQL, schema, seeds, then the service on http://127.0.0.1:8000
 	$(BIN)/newswatch run
 
-test: $(STAMP)  ## the whole suite, against a real PostgreSQL, HTTP site and SMTP server
+test: $(STAMP) chromium  ## the whole suite, against a real PostgreSQL, HTTP site and SMTP server
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's chromium (never a downloaded browser); installed where apt can,
+# skipped with a printed reason where it cannot be had.
+chromium:
+	@command -v chromium >/dev/null || \
+	  (command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium could not be installed: the browser tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -53,7 +53,6 @@ class Schedule:
         )
         self.scheduler.add_job(
             self.send_due_digests,  # also the catch-up on start and retries of deferred sends
-
             IntervalTrigger(seconds=60),
             id="outbox",
             next_run_time=datetime.now(UTC),

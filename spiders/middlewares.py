@@ -54,3 +54,16 @@ class PrivateNetworkGuard:
         if parts.hostname:
             await check_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
         return None
+
+
+class FetchTiming:
+    """Downloader middleware: each response's download time goes to the fetch latency histogram
+    that /metrics shows (Scrapy's downloader puts it in `download_latency`)."""
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        from monitor.metrics import FETCH_SECONDS
+
+        latency = request.meta.get("download_latency")
+        if latency is not None:
+            FETCH_SECONDS.observe(latency)
+        return response

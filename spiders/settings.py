@@ -34,6 +34,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
             "spiders.middlewares.PrivateNetworkGuard": 50,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "spiders.robots.CachedRobotsTxt": 100,
+            "spiders.middlewares.FetchTiming": 60,
         },
         "ITEM_PIPELINES": {"spiders.pipelines.StorePipeline": 100},
         "NEWSWATCH_ALLOW_PRIVATE_NETWORKS": settings.allow_private_networks,

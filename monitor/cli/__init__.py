@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__, logs
-from monitor.cli import archive, backfill, manage, service, upkeep
+from monitor.cli import archive, backfill, manage, service, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -31,6 +31,7 @@ def build_parser() -> Parser:
     archive.register(sub)
     backfill.register(sub)
     upkeep.register(sub)
+    web.register(sub)
     return parser
 
 

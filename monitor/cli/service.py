@@ -120,7 +120,7 @@ async def serve(settings: config.Settings, args: argparse.Namespace) -> int:
                 def capture_signals(self):  # type: ignore[no-untyped-def, override]
                     yield  # the service handles SIGTERM/SIGINT itself, for everything on the loop
 
-            app = create_app(pool, lambda: schedule.alive)
+            app = create_app(pool, lambda: schedule.alive, settings)
             server = Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", lifespan="off"))
             tasks.append(asyncio.ensure_future(server.serve()))
             print(f"newswatch: serving http://{args.host}:{args.port}/", file=sys.stderr, flush=True)

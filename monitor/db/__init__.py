@@ -34,7 +34,10 @@ async def open_pool(url: str, max_size: int = 8) -> AsyncConnectionPool:
         url,
         min_size=1,
         max_size=max_size,
-        kwargs={"row_factory": dict_row, "autocommit": True},
+        # prepare_threshold=None: never switch a statement to a server-side generic plan. Search
+        # passes its LIKE patterns as parameters, and a generic plan cannot see how rare a word is,
+        # so it picked the trigram index for common words: 4x slower (bench/web.py).
+        kwargs={"row_factory": dict_row, "autocommit": True, "prepare_threshold": None},
         open=False,
     )
     await pool.open(wait=True, timeout=15)

@@ -15,6 +15,7 @@ from psycopg_pool import AsyncConnectionPool
 from monitor.pipeline import workers
 from monitor.pipeline.canonical import choose_key
 from monitor.pipeline.dates import choose_published
+from monitor.metrics import EXTRACT_SECONDS
 from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.extract import clean, extract
 from monitor.pipeline.fingerprint import fingerprint
@@ -58,7 +59,8 @@ class Keywords:
 
 async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -> str:
     """Store the article once; returns 'new', 'duplicate' (stored, linked to its original) or 'known'."""
-    extracted = await workers.run(extract, item.html, item.final_url)
+    with EXTRACT_SECONDS.time():
+        extracted = await workers.run(extract, item.html, item.final_url)
     title = extracted.title or clean(item.feed_title or "")
     text = extracted.text or clean(item.feed_summary or "")
     published = choose_published(

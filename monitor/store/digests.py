@@ -201,3 +201,28 @@ async def exists_for_day(conn: AsyncConnection, subscriber_id: int, local_date: 
         (subscriber_id, local_date),
     )
     return await cur.fetchone() is not None
+
+
+async def recent(conn: AsyncConnection, limit: int = 100, offset: int = 0) -> list[Row]:
+    """Digests newest first, for the web: to whom, status, attempts, last error, how many articles."""
+    cur = await conn.execute(
+        """
+        SELECT d.id, s.email, d.subject, d.local_date, d.status, d.attempts, d.last_error,
+               d.created_at, d.sent_at, d.message_id,
+               (SELECT count(*) FROM digest_items di WHERE di.digest_id = d.id) AS articles
+          FROM digests d JOIN subscribers s ON s.id = d.subscriber_id
+         ORDER BY d.created_at DESC, d.id DESC
+         LIMIT %s OFFSET %s
+        """,
+        (limit, offset),
+    )
+    return await cur.fetchall()
+
+
+async def message(conn: AsyncConnection, digest_id: int) -> Row | None:
+    """One digest with its whole stored message (bytes), or None."""
+    cur = await conn.execute(
+        "SELECT d.*, s.email FROM digests d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.id = %s",
+        (digest_id,),
+    )
+    return await cur.fetchone()

@@ -1,0 +1,263 @@
+"""The JSON API under /api/ (SPEC.md, "HTTP"). Reads are open; writes pass security.check_write.
+Errors are raised (UsageError → 400, NotFound → 404, Refused → 401/403) and answered in one place
+(monitor.web.errors) as {"error": …}."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from monitor.cli import args as check
+from monitor.errors import UsageError
+from monitor.query.snippet import plain
+from monitor.store import articles, digests, keywords, sources, subscribers
+from monitor.web import archive, params
+from monitor.web.errors import NotFound
+from monitor.web.security import check_write
+
+# Fields of an article in a list, as `search --format jsonl` has them, without the text
+LIST_FIELDS = [
+    "id",
+    "url",
+    "title",
+    "source",
+    "lang",
+    "published_at",
+    "fetched_at",
+    "keywords",
+    "duplicate_of",
+    "seed_duplicate",
+    "story_id",
+]
+PAGE = 20  # articles per page unless `limit` says otherwise
+
+# Sources' columns that are the service's own bookkeeping, not health
+HIDDEN_SOURCE_FIELDS = ("etag", "last_modified")
+
+
+class Reply(JSONResponse):
+    """JSON with dates and times as ISO 8601, encoded in one pass (json's C encoder calls
+    `isoformat` only for them), since result pages are the API's hot path (bench/web.py)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=_iso).encode()
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+def reply(body: Any, status: int = 200) -> JSONResponse:
+    return Reply(body, status_code=status)
+
+
+async def body(request: Request) -> dict[str, Any]:
+    try:
+        value = json.loads(await request.body() or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"the request body is not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise UsageError("the request body must be a JSON object")
+    return value
+
+
+def field(data: dict[str, Any], name: str, required: bool = False) -> str | None:
+    value = data.get(name)
+    if value is None or value == "":
+        if required:
+            raise UsageError(f"{name}: required")
+        return None
+    if not isinstance(value, str):
+        raise UsageError(f"{name}: must be a string")
+    return value.strip()
+
+
+def pool(request: Request) -> Any:
+    return request.app.state.pool
+
+
+async def list_articles(request: Request) -> Response:
+    search = params.search(request.query_params, default_limit=PAGE)
+    async with pool(request).connection() as conn:
+        found = await archive.find(conn, search)
+    items = []
+    for r in found.rows:
+        item = {k: r[k] for k in LIST_FIELDS}
+        item["snippet"] = plain(r["segments"])
+        item["outlets"] = r["outlets"]
+        items.append(item)
+    nxt = None
+    if found.more:
+        nxt = str(request.url.include_query_params(offset=search.offset + search.limit, limit=search.limit))
+    return reply({"articles": items, "limit": search.limit, "offset": search.offset, "next": nxt})
+
+
+async def get_article(request: Request) -> Response:
+    article_id = params.number(request.path_params["id"], "id", 0, 1, 2**63 - 1)
+    async with pool(request).connection() as conn:
+        row = await archive.article(conn, article_id)
+    if row is None:
+        raise NotFound(f"no article {article_id}")
+    return reply(row)
+
+
+async def list_keywords(request: Request) -> Response:
+    async with pool(request).connection() as conn:
+        return reply({"keywords": await keywords.list_all(conn)})
+
+
+async def preview_keyword(request: Request) -> Response:
+    query = params.text(request.query_params, "query")
+    if query is None:
+        raise UsageError("query: required")
+    async with pool(request).connection() as conn:
+        count, examples = await keywords.preview(conn, query)
+    return reply({"query": query, "matched_30d": count, "examples": examples})
+
+
+async def add_keyword(request: Request) -> Response:
+    check_write(request, request.app.state.settings.web_token)
+    data = await body(request)
+    query = field(data, "query", required=True)
+    assert query is not None
+    name = field(data, "name") or query
+    keywords.checked(query)
+    async with pool(request).connection() as conn:
+        count, _ = await keywords.preview(conn, query)
+        row = await keywords.add(conn, name, query)
+    return reply({"keyword": row, "matched_30d": count}, 201)
+
+
+async def remove_keyword(request: Request) -> Response:
+    check_write(request, request.app.state.settings.web_token)
+    name = request.path_params["name"]
+    async with pool(request).connection() as conn:
+        try:
+            await keywords.remove(conn, name)
+        except UsageError as exc:
+            raise NotFound(str(exc)) from None
+    return reply({"removed": name})
+
+
+def source_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in HIDDEN_SOURCE_FIELDS}
+
+
+async def list_sources(request: Request) -> Response:
+    async with pool(request).connection() as conn:
+        return reply({"sources": [source_view(r) for r in await sources.list_all(conn)]})
+
+
+async def add_source(request: Request) -> Response:
+    from monitor.cli.manage import KINDS
+
+    check_write(request, request.app.state.settings.web_token)
+    data = await body(request)
+    name = field(data, "name", required=True)
+    url = check.web_url(field(data, "url", required=True) or "")
+    kind = field(data, "kind") or "feed"
+    if kind not in KINDS:
+        raise UsageError(f"kind: unknown kind {kind!r}; this version polls: {', '.join(KINDS)}")
+    every = check.every(field(data, "every") or "15m")
+    async with pool(request).connection() as conn:
+        row = await sources.add(conn, name or "", url, kind, every, field(data, "lang"))
+    return reply({"source": source_view(row)}, 201)
+
+
+async def remove_source(request: Request) -> Response:
+    check_write(request, request.app.state.settings.web_token)
+    name = request.path_params["name"]
+    async with pool(request).connection() as conn:
+        try:
+            await sources.remove(conn, name)
+        except UsageError as exc:
+            raise NotFound(str(exc)) from None
+    return reply({"removed": name})
+
+
+async def switch_source(request: Request) -> Response:
+    check_write(request, request.app.state.settings.web_token)
+    name, action = request.path_params["name"], request.path_params["action"]
+    if action not in ("enable", "disable"):
+        raise NotFound(f"no action {action!r}: enable or disable")
+    async with pool(request).connection() as conn:
+        try:
+            await sources.set_enabled(conn, name, action == "enable")
+        except UsageError as exc:
+            raise NotFound(str(exc)) from None
+    return reply({"source": name, "enabled": action == "enable"})
+
+
+async def list_subscribers(request: Request) -> Response:
+    async with pool(request).connection() as conn:
+        return reply({"subscribers": await subscribers.list_all(conn)})
+
+
+async def add_subscriber(request: Request) -> Response:
+    check_write(request, request.app.state.settings.web_token)
+    data = await body(request)
+    email = check.email(field(data, "email", required=True) or "")
+    names = data.get("keywords")
+    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+        raise UsageError("keywords: must be a list of keyword names")
+    at = check.clock(field(data, "at") or "08:00")
+    tz = check.zone(field(data, "tz") or "Asia/Baku")
+    async with pool(request).connection() as conn:
+        row = await subscribers.add(conn, email, names or None, at, tz)
+    return reply({"subscriber": row}, 201)
+
+
+async def remove_subscriber(request: Request) -> Response:
+    check_write(request, request.app.state.settings.web_token)
+    email = request.path_params["email"]
+    async with pool(request).connection() as conn:
+        try:
+            await subscribers.remove(conn, email)
+        except UsageError as exc:
+            raise NotFound(str(exc)) from None
+    return reply({"removed": email})
+
+
+async def list_digests(request: Request) -> Response:
+    limit = params.number(request.query_params.get("limit"), "limit", 50, 1, params.MAX_LIMIT)
+    offset = params.number(request.query_params.get("offset"), "offset", 0, 0, 1_000_000)
+    async with pool(request).connection() as conn:
+        rows = await digests.recent(conn, limit, offset)
+    return reply({"digests": rows, "limit": limit, "offset": offset})
+
+
+async def status(request: Request) -> Response:
+    async with pool(request).connection() as conn:
+        return reply(
+            {
+                "sources": [source_view(r) for r in await sources.list_all(conn)],
+                "archive": await articles.totals(conn),
+                "outbox": await digests.outbox_state(conn),
+            }
+        )
+
+
+routes = [
+    Route("/api/articles", list_articles, methods=["GET"]),
+    Route("/api/articles/{id}", get_article, methods=["GET"]),
+    Route("/api/keywords", list_keywords, methods=["GET"]),
+    Route("/api/keywords", add_keyword, methods=["POST"]),
+    Route("/api/keywords/preview", preview_keyword, methods=["GET"]),
+    Route("/api/keywords/{name}", remove_keyword, methods=["DELETE"]),
+    Route("/api/sources", list_sources, methods=["GET"]),
+    Route("/api/sources", add_source, methods=["POST"]),
+    Route("/api/sources/{name}", remove_source, methods=["DELETE"]),
+    Route("/api/sources/{name}/{action}", switch_source, methods=["POST"]),
+    Route("/api/subscribers", list_subscribers, methods=["GET"]),
+    Route("/api/subscribers", add_subscriber, methods=["POST"]),
+    Route("/api/subscribers/{email}", remove_subscriber, methods=["DELETE"]),
+    Route("/api/digests", list_digests, methods=["GET"]),
+    Route("/api/status", status, methods=["GET"]),
+]

@@ -1,0 +1,41 @@
+"""Reading the archive for the web: a page of search results, and one article with its story."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from monitor.query.snippet import snippet
+from monitor.store import articles, coverage
+from monitor.web.params import Search
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Results:
+    rows: list[Row]  # each with `segments` (the snippet) and `outlets` (how many carried its story)
+    more: bool  # whether a next page exists
+
+
+async def find(conn: AsyncConnection, search: Search) -> Results:
+    rows = await articles.search(conn, search.tree, search.filters)
+    more = len(rows) > search.limit
+    rows = rows[: search.limit]
+    counts = await coverage.outlet_counts(conn, [r["id"] for r in rows])
+    for r in rows:
+        r["segments"] = snippet(r["text"], search.tree)
+        r["outlets"] = counts.get(r["id"], 1)
+    return Results(rows, more)
+
+
+async def article(conn: AsyncConnection, article_id: int) -> Row | None:
+    """The article with `story` (every member: outlet, URL, time) and `copies` (its republications)."""
+    row = await articles.get(conn, article_id)
+    if row is None:
+        return None
+    row["story"] = await coverage.story_members(conn, row)
+    row["copies"] = await articles.copies(conn, article_id)
+    return row

@@ -1,0 +1,285 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /openapi.json. Data only; kept beside the
+handlers of monitor/web/api.py, and checked against them by the schemathesis run in the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from monitor import __version__
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+def path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string", "minLength": 1}}
+
+
+def ok(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    return {
+        status: {"description": description, "content": {"application/json": {"schema": schema}}},
+        "400": {"description": "malformed request", "content": {"application/json": {"schema": ERROR}}},
+    }
+
+
+def write(description: str, schema: dict[str, Any], status: str = "200", missing: bool = False) -> dict[str, Any]:
+    responses = ok(description, schema, status)
+    for code, text in (("401", "the web token is needed"), ("403", "refused: cross-site, or not from loopback")):
+        responses[code] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
+    if missing:
+        responses["404"] = {"description": "no such thing", "content": {"application/json": {"schema": ERROR}}}
+    return responses
+
+
+def body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def obj(required: list[str], **props: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": props}
+
+
+def listing(key: str, item: str) -> dict[str, Any]:
+    return obj([key], **{key: {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}}})
+
+
+ARTICLE_SUMMARY = obj(
+    ["id", "url", "title", "source", "published_at", "keywords", "duplicate_of", "story_id", "snippet", "outlets"],
+    id={"type": "integer"},
+    url={"type": "string"},
+    title={"type": "string"},
+    source={"type": "string"},
+    lang={"type": ["string", "null"]},
+    published_at=NULLABLE_TIME,
+    fetched_at={"type": "string", "format": "date-time"},
+    keywords={"type": "array", "items": {"type": "string"}},
+    duplicate_of={"type": ["integer", "null"]},
+    seed_duplicate={"type": "boolean"},
+    story_id={"type": ["integer", "null"]},
+    snippet={"type": "string", "description": "text around the first match, matched words between asterisks"},
+    outlets={"type": "integer", "description": "how many outlets carried the story"},
+)
+ARTICLE = {
+    "type": "object",
+    "required": ["id", "url", "title", "text", "story", "copies"],
+    "properties": {
+        "id": {"type": "integer"},
+        "url": {"type": "string"},
+        "title": {"type": "string"},
+        "text": {"type": "string"},
+        "final_url": {"type": ["string", "null"]},
+        "raw_sha256": {"type": ["string", "null"]},
+        "story": {"type": "array", "items": {"type": "object"}},
+        "copies": {"type": "array", "items": {"type": "object"}},
+    },
+}
+KEYWORD = obj(["name", "query"], name={"type": "string"}, query={"type": "string"}, articles={"type": "integer"})
+SOURCE = obj(
+    ["name", "url", "kind", "enabled"],
+    name={"type": "string"},
+    url={"type": "string"},
+    kind={"type": "string"},
+    enabled={"type": "boolean"},
+    last_error={"type": ["string", "null"]},
+)
+SUBSCRIBER = obj(["email"], email={"type": "string"}, keywords={"type": ["array", "null"]}, tz={"type": "string"})
+DIGEST = obj(["id", "email", "status"], id={"type": "integer"}, email={"type": "string"}, status={"type": "string"})
+REMOVED = obj(["removed"], removed={"type": "string"})
+
+ARTICLE_FILTERS = [
+    query("q", "a query in the keyword language; empty: every article"),
+    query("since", "published on or after (YYYY-MM-DD or ISO 8601)"),
+    query("until", "published before (YYYY-MM-DD or ISO 8601)"),
+    query("source", "only this outlet"),
+    query("lang", "only this language (en, ru, az, …)"),
+    query("keyword", "only articles matched by this watched keyword"),
+    query("include_duplicates", "also list copies of other articles and seeds", {"type": "boolean"}),
+    query("limit", "page size (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
+    query("offset", "how many to skip (use `next`)", {"type": "integer", "minimum": 0, "maximum": 1000000}),
+]
+
+PATHS: dict[str, Any] = {
+    "/api/articles": {
+        "get": {
+            "summary": "Search the archive, newest first (publication time, then id: a stable order)",
+            "parameters": ARTICLE_FILTERS,
+            "responses": ok(
+                "a page of articles; `next` is the URL of the following page, or null",
+                obj(
+                    ["articles", "limit", "offset", "next"],
+                    articles={"type": "array", "items": {"$ref": "#/components/schemas/ArticleSummary"}},
+                    limit={"type": "integer"},
+                    offset={"type": "integer"},
+                    next={"type": ["string", "null"]},
+                ),
+            ),
+        }
+    },
+    "/api/articles/{id}": {
+        "get": {
+            "summary": "One article with its text, evidence, story and republications",
+            "parameters": [path("id", {"type": "integer", "minimum": 1})],
+            "responses": {
+                **ok("the article", {"$ref": "#/components/schemas/Article"}),
+                "404": {"description": "no such article", "content": {"application/json": {"schema": ERROR}}},
+            },
+        }
+    },
+    "/api/keywords": {
+        "get": {"summary": "Watched keywords", "responses": ok("keywords", listing("keywords", "Keyword"))},
+        "post": {
+            "summary": "Watch a query; matches the whole archive at once",
+            "requestBody": body(obj(["query"], query={"type": "string"}, name={"type": "string"})),
+            "responses": write(
+                "the keyword, and how many articles of the last 30 days it would have matched",
+                obj(
+                    ["keyword", "matched_30d"],
+                    keyword={"$ref": "#/components/schemas/Keyword"},
+                    matched_30d={"type": "integer"},
+                ),
+                "201",
+            ),
+        },
+    },
+    "/api/keywords/preview": {
+        "get": {
+            "summary": "What a query would have matched in the last 30 days, without saving it",
+            "parameters": [{**query("query", "the query to try"), "required": True}],
+            "responses": ok(
+                "count and up to three examples",
+                obj(["matched_30d", "examples"], matched_30d={"type": "integer"}, examples={"type": "array"}),
+            ),
+        }
+    },
+    "/api/keywords/{name}": {
+        "delete": {
+            "summary": "Stop watching a keyword (its articles stay)",
+            "parameters": [path("name")],
+            "responses": write("removed", REMOVED, missing=True),
+        }
+    },
+    "/api/sources": {
+        "get": {"summary": "Sources with their health", "responses": ok("sources", listing("sources", "Source"))},
+        "post": {
+            "summary": "Add a source",
+            "requestBody": body(
+                obj(
+                    ["name", "url"],
+                    name={"type": "string"},
+                    url={"type": "string"},
+                    kind={"type": "string"},
+                    every={"type": "string", "description": "15m, 1h, …"},
+                    lang={"type": "string"},
+                )
+            ),
+            "responses": write("the source", obj(["source"], source={"$ref": "#/components/schemas/Source"}), "201"),
+        },
+    },
+    "/api/sources/{name}": {
+        "delete": {
+            "summary": "Remove a source (its articles stay)",
+            "parameters": [path("name")],
+            "responses": write("removed", REMOVED, missing=True),
+        }
+    },
+    "/api/sources/{name}/{action}": {
+        "post": {
+            "summary": "Enable or disable a source",
+            "parameters": [path("name"), path("action", {"type": "string", "enum": ["enable", "disable"]})],
+            "responses": write(
+                "the new state",
+                obj(["source", "enabled"], source={"type": "string"}, enabled={"type": "boolean"}),
+                missing=True,
+            ),
+        }
+    },
+    "/api/subscribers": {
+        "get": {
+            "summary": "Digest recipients",
+            "responses": ok("subscribers", listing("subscribers", "Subscriber")),
+        },
+        "post": {
+            "summary": "Add a digest recipient (no keywords: all keywords)",
+            "requestBody": body(
+                obj(
+                    ["email"],
+                    email={"type": "string"},
+                    keywords={"type": "array", "items": {"type": "string"}},
+                    at={"type": "string", "description": "local send time, 08:00"},
+                    tz={"type": "string", "description": "IANA time zone"},
+                )
+            ),
+            "responses": write(
+                "the subscriber", obj(["subscriber"], subscriber={"$ref": "#/components/schemas/Subscriber"}), "201"
+            ),
+        },
+    },
+    "/api/subscribers/{email}": {
+        "delete": {
+            "summary": "Remove a recipient",
+            "parameters": [path("email")],
+            "responses": write("removed", REMOVED, missing=True),
+        }
+    },
+    "/api/digests": {
+        "get": {
+            "summary": "Digests, newest first: to whom, status, failures with reasons",
+            "parameters": ARTICLE_FILTERS[-2:],
+            "responses": ok("digests", listing("digests", "Digest")),
+        }
+    },
+    "/api/status": {
+        "get": {
+            "summary": "Source health, archive totals and outbox state",
+            "responses": ok(
+                "status",
+                obj(
+                    ["sources", "archive", "outbox"],
+                    sources={"type": "array"},
+                    archive={"type": "object"},
+                    outbox={"type": "object"},
+                ),
+            ),
+        }
+    },
+}
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Newswatch",
+        "version": __version__,
+        "description": "The archive, keywords, sources and subscribers of a Newswatch service. Writes need "
+        "`Authorization: Bearer <NEWSWATCH_WEB_TOKEN>` (with no token configured: a loopback client).",
+    },
+    "paths": PATHS,
+    "components": {
+        "schemas": {
+            "Error": obj(["error"], error={"type": "string"}),
+            "ArticleSummary": ARTICLE_SUMMARY,
+            "Article": ARTICLE,
+            "Keyword": KEYWORD,
+            "Source": SOURCE,
+            "Subscriber": SUBSCRIBER,
+            "Digest": DIGEST,
+        },
+        "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+    },
+}
+
+
+async def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(DOCUMENT)

@@ -1,0 +1,73 @@
+"""The web tests' fixtures: `served` runs `newswatch web` on a free port over a small archive."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from monitor.db import open_pool
+from tests.conftest import Cli
+from tests.e2e.test_run import free_port
+from tests.web import archive
+
+
+@dataclass
+class Served:
+    url: str
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def served(cli: Cli, database_url: str) -> Iterator[Served]:
+    async def load() -> dict[str, int]:
+        pool = await open_pool(database_url, max_size=1)
+        try:
+            async with pool.connection() as conn:
+                ids = await archive.load(conn)
+                ids["evil"] = await archive.article(
+                    conn,
+                    "Evil Outlet",
+                    "evil",
+                    '<script>document.title="pwned"</script><img src=x onerror="document.title=\'pwned\'">',
+                    "An election story whose title tries to run a script in the reader's browser. " * 3,
+                    hours_ago=0.5,
+                    url="javascript:document.title='pwned'",
+                )
+            return ids
+        finally:
+            await pool.close()
+
+    ids = asyncio.run(load())
+    port = free_port()
+    log = cli.home / "web.log"
+    with (
+        log.open("w") as err,
+        subprocess.Popen(
+            [sys.executable, "-m", "monitor", "web", "--port", str(port)],
+            env=cli.env,
+            cwd=cli.env["NEWSWATCH_HOME"],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        ) as proc,
+    ):
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/healthz", timeout=2):
+                        break
+                except OSError:
+                    assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.2)
+            yield Served(url, ids)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)

@@ -6,16 +6,17 @@ matched (or told) twice.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from psycopg_pool import AsyncConnectionPool
 
+from monitor.metrics import EXTRACT_SECONDS
 from monitor.pipeline import workers
 from monitor.pipeline.canonical import choose_key
 from monitor.pipeline.dates import choose_published
-from monitor.metrics import EXTRACT_SECONDS
 from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.extract import clean, extract
 from monitor.pipeline.fingerprint import fingerprint

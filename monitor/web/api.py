@@ -156,7 +156,7 @@ async def list_sources(request: Request) -> Response:
 
 
 async def add_source(request: Request) -> Response:
-    from monitor.cli.manage import KINDS
+    from spiders.crawl import KINDS
 
     check_write(request, request.app.state.settings.web_token)
     data = await body(request)

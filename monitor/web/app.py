@@ -15,14 +15,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor.config import Settings
-from monitor.web import api, errors, manage, pages
+from monitor.web import api, errors, manage, pages, unsubscribe
 from monitor.web.metrics import metrics
 from monitor.web.openapi import openapi
 from monitor.web.security import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
-
-from monitor.web import unsubscribe
 
 
 def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool] | None, settings: Settings) -> Starlette:

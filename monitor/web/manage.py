@@ -93,7 +93,7 @@ async def keyword_page(request: Request) -> Response:
 
 
 async def source_add(conn: Any, form: FormData) -> str:
-    from monitor.cli.manage import KINDS
+    from spiders.crawl import KINDS
 
     kind = value(form, "kind") or "feed"
     if kind not in KINDS:

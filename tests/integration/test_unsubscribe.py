@@ -19,6 +19,7 @@ import uvicorn
 from psycopg_pool import AsyncConnectionPool
 
 from alerts import delivery
+from monitor import config
 from monitor.db import open_pool
 from monitor.web.app import create_app
 from tests.integration.digest_world import ANALYST, DAY1, Smtp, article, election_watch, run, settings
@@ -39,7 +40,7 @@ class WebApp:
     async def _serve(self) -> None:
         pool = await open_pool(self.database_url)
         try:
-            app = create_app(pool, lambda: True)
+            app = create_app(pool, lambda: True, config.load())
             self.server = uvicorn.Server(
                 uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
             )

@@ -146,7 +146,7 @@ async def source_export(request: Request) -> Response:
     async with request.app.state.pool.connection() as conn:
         rows = await sources.list_all(conn)
     return Response(
-        opml.render(rows),
+        opml.write(rows).encode(),
         media_type="text/x-opml; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="newswatch-sources.opml"'},
     )

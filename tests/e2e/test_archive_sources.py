@@ -62,9 +62,11 @@ def test_sitemap_and_trend_sources_backfill_and_poll(cli: Cli, site: Site, tmp_p
     assert "ApaMap: fetched 2, new 2, duplicates 0, errors 0" in out, out
     assert "TrendSite: fetched 1, new 1, duplicates 0, errors 0" in out, out
     assert site.hits["/azerbaijan/politics/3857302.html"] == 0  # stored by the backfill: not fetched again
-    # one host: its requests are spaced by the delay (±50 % jitter), never a burst
+    # one host: its requests are spaced by the delay (0.2-0.6 s with ±50 % jitter), never a burst.
+    # Times are taken where the server receives, so connection set-up skews a gap by a few
+    # tens of milliseconds either way; a burst would show gaps of a few milliseconds.
     times = [t for t, _ in site.times]
-    assert len(times) >= 6 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.19
+    assert len(times) >= 6 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.12
     assert len(stored(database_url, "ApaMap")) == 4 and len(stored(database_url, "TrendSite")) == 6
 
     listed = cli("sources", "list").stdout.splitlines()

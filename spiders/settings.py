@@ -24,7 +24,10 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         # politeness: each host has its own slot, so two outlets never slow each other, and one host
         # gets at most 2 requests at once, spaced by the delay (±50 % jitter), never a burst
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-        "DOWNLOAD_DELAY": settings.host_delay_s,
+        # Never 0: with no delay, Scrapy 2.19 hands a slot's whole queue to the downloader at once
+        # (the per-domain limit is checked before the requests it let through count as in flight),
+        # so a host got 7 requests at once instead of 2. Any delay makes it release one at a time.
+        "DOWNLOAD_DELAY": max(settings.host_delay_s, 0.001),
         "DOWNLOAD_DELAY_JITTER": 0.5,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

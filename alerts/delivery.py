@@ -31,6 +31,7 @@ from psycopg_pool import AsyncConnectionPool
 from alerts import mailer, unsubscribe, when
 from alerts.digest import Digest, assemble
 from alerts.render import render
+from monitor import leases
 from monitor.config import Settings
 from monitor.store import digests as store
 from monitor.store import subscribers
@@ -140,28 +141,41 @@ class SendResult:
     deferred: int = 0
 
 
-async def send_pending(pool: AsyncConnectionPool, settings: Settings, subscriber_id: int | None = None) -> SendResult:
-    """Send every pending digest (of one subscriber, or all) that no other process is sending."""
+async def send_pending(
+    pool: AsyncConnectionPool,
+    settings: Settings,
+    subscriber_id: int | None = None,
+    stopping: asyncio.Event | None = None,
+) -> SendResult:
+    """Send every pending digest (of one subscriber, or all) that no other process is sending;
+    when `stopping` is set, finish the send in progress and leave the rest pending."""
     result = SendResult()
     async with pool.connection() as conn:
         for doubtful in await store.give_up_doubtful(conn):
             log.warning("digest %s not re-sent a second time after a crash; marked failed", doubtful["id"])
             result.failed += 1
-    while True:
+    while not (stopping and stopping.is_set()):
         async with pool.connection() as conn:
-            claimed = await store.claim(conn, subscriber_id)
+            claimed = await store.claim(conn, settings.lease_s, subscriber_id)
         if claimed is None:
-            return result
+            break
         outcome = await _send_one(pool, settings, claimed)
         setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
 
 
 async def _send_one(pool: AsyncConnectionPool, settings: Settings, row: dict[str, Any]) -> str:
     name = f"{row['local_date']}-{row['email']}-{row['id']}".replace("/", "_")
+
+    async def renew() -> None:
+        async with pool.connection() as conn:
+            await store.renew(conn, row["id"], settings.lease_s)
+
     try:
-        where = await asyncio.to_thread(
-            mailer.deliver, bytes(row["message"]), settings.mail_from, row["email"], settings, name
-        )
+        async with leases.renewed(renew, settings.lease_s):
+            where = await asyncio.to_thread(
+                mailer.deliver, bytes(row["message"]), settings.mail_from, row["email"], settings, name
+            )
     except mailer.PermanentFailure as exc:
         async with pool.connection() as conn:
             await store.mark_failed(conn, row["id"], str(exc))

@@ -144,6 +144,19 @@ SETTINGS: tuple[Setting, ...] = (
         "pause between two requests to the same host, in seconds (at most 2 at once per host)",
     ),
     Setting(
+        "poll_tick_s",
+        _positive(float),
+        15.0,
+        "how often a worker looks for sources whose poll is due, in seconds",
+    ),
+    Setting(
+        "lease_s",
+        _positive(float),
+        120.0,
+        "how long a worker's claim on a source's poll or a digest's send lasts unless renewed (a live "
+        "worker renews it); a dead worker's work passes to another after this",
+    ),
+    Setting(
         "extract_workers",
         _non_negative(int),
         1,

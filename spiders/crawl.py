@@ -3,6 +3,7 @@ source to its spider (feed, sitemap, spider:NAME), one crawl per spider."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from monitor.config import Settings
 from monitor.errors import UsageError
 from monitor.pipeline.ingest import Keywords
 from monitor.store import keywords as keyword_store
+from monitor.store import sources as source_store
 from spiders.feed import FeedSpider
 from spiders.settings import scrapy_settings
 from spiders.sitemap import NewsSitemapSpider
@@ -49,6 +51,10 @@ class Poll:
     keywords: Keywords
     stats: dict[str, SourceStats] = field(default_factory=lambda: defaultdict(SourceStats))
     window: Window | None = None  # set for a backfill
+    # source id → (ETag, Last-Modified, body hash) of its document, kept once the crawl has stored
+    # everything it found (sources.keep_validators)
+    validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
+    unsaved: set[int] = field(default_factory=set)  # sources with an item the store refused
 
 
 def spider_for(kind: str) -> type:
@@ -62,10 +68,16 @@ def spider_for(kind: str) -> type:
 
 
 async def poll(
-    pool: AsyncConnectionPool, settings: Settings, sources: list[dict[str, Any]], window: Window | None = None
+    pool: AsyncConnectionPool,
+    settings: Settings,
+    sources: list[dict[str, Any]],
+    window: Window | None = None,
+    stopping: asyncio.Event | None = None,
 ) -> dict[str, SourceStats]:
     """Fetch every given source once (or its archive over `window`); returns per-source figures.
-    Failures are recorded on the source, not raised."""
+    Failures are recorded on the source, not raised. When `stopping` is set, the crawl stops taking
+    new requests, finishes the ones in flight and returns; what it did not reach is left for the
+    next poll (the sources' validators are not kept, so nothing is skipped as unchanged)."""
     async with pool.connection() as conn:
         keywords = Keywords(await keyword_store.trees(conn))
     stats: dict[str, SourceStats] = defaultdict(SourceStats)
@@ -74,9 +86,25 @@ async def poll(
     by_spider: dict[type, list[dict[str, Any]]] = defaultdict(list)
     for source in sources:
         by_spider[spider_for(source["kind"])].append(source)
+    stopping = stopping or asyncio.Event()
     runner = AsyncCrawlerRunner(scrapy_settings(settings))
     # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could
     # send one host (a sitemap and a site spider of the same outlet) twice the polite rate
     for spider, chosen in by_spider.items():
-        await runner.crawl(spider, poll=Poll(pool, chosen, keywords, stats, window))
+        if stopping.is_set():
+            break
+        run = Poll(pool, chosen, keywords, stats, window)
+        crawl = runner.crawl(spider, poll=run)
+        stop = asyncio.ensure_future(stopping.wait())
+        await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        if not crawl.done():
+            await runner.stop()
+            await crawl
+            break
+        await crawl
+        async with pool.connection() as conn:
+            for source_id, (etag, last_modified, body) in run.validators.items():
+                if source_id not in run.unsaved:
+                    await source_store.keep_validators(conn, source_id, etag, last_modified, body)
     return dict(stats)

@@ -49,7 +49,7 @@ class FeedSpider(SourceSpider):
         body_hash = hashlib.sha256(response.body).hexdigest()
         if response.status == 304 or body_hash == source.get("body_sha256"):
             async with self.poll.pool.connection() as conn:
-                await sources.record_success(conn, source["id"], etag=None, last_modified=None, not_modified=True)
+                await sources.record_success(conn, source["id"], not_modified=True)
             return
         try:
             found = [(e, canonicalise(e.link)) for e in entries(response.body, response_headers(response))]
@@ -62,16 +62,12 @@ class FeedSpider(SourceSpider):
                 conn, source["id"], [c for _, c in found], [e.guid for e, _ in found if e.guid]
             )
             fresh = [e for e, c in found if not (c in known_urls or (e.guid and e.guid in known_guids))]
-            await sources.record_success(
-                conn,
-                source["id"],
-                etag=_header(response, "ETag"),
-                last_modified=_header(response, "Last-Modified"),
-                not_modified=False,
-                body_sha256=body_hash,
-                seen=len(found),
-                new=len(fresh),
-            )
+            await sources.record_success(conn, source["id"], not_modified=False, seen=len(found), new=len(fresh))
+        self.poll.validators[source["id"]] = (
+            _header(response, "ETag"),
+            _header(response, "Last-Modified"),
+            body_hash,
+        )
         for e in fresh:
             meta = {"guid": e.guid, "title": e.title, "summary": e.summary, "published": e.published}
             yield self.article_request(e.link, source, meta)

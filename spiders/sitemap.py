@@ -72,7 +72,7 @@ class NewsSitemapSpider(SourceSpider):
         unchanged = self.poll.window is None and (response.status == 304 or body_hash == source.get("body_sha256"))
         if unchanged:
             async with self.poll.pool.connection() as conn:
-                await sources.record_success(conn, source["id"], etag=None, last_modified=None, not_modified=True)
+                await sources.record_success(conn, source["id"], not_modified=True)
             return
         if response.url.endswith("/robots.txt"):
             found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
@@ -99,16 +99,9 @@ class NewsSitemapSpider(SourceSpider):
                 yield request
             return
         async with self.poll.pool.connection() as conn:
-            await sources.record_success(
-                conn,
-                source["id"],
-                etag=(response.headers.get("ETag") or b"").decode("latin-1") or None,
-                last_modified=None,
-                not_modified=False,
-                body_sha256=body_hash,
-                seen=seen,
-                new=new,
-            )
+            await sources.record_success(conn, source["id"], not_modified=False, seen=seen, new=new)
+        etag = (response.headers.get("ETag") or b"").decode("latin-1") or None
+        self.poll.validators[source["id"]] = (etag, None, body_hash)
         for request in requests:
             yield request
 

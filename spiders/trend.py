@@ -70,8 +70,6 @@ class TrendSpider(SourceSpider):
                 await sources.record_success(
                     conn,
                     source["id"],
-                    etag=None,
-                    last_modified=None,
                     not_modified=False,
                     seen=len(links),
                     new=len(links),

@@ -90,12 +90,14 @@ class Mailbox:
 
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.delay_s = 0.0  # how long the server takes to answer a message it has received
         mailbox = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):  # noqa: N802
                 mailbox.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
                 mailbox.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                await asyncio.sleep(mailbox.delay_s)
                 return "250 OK"
 
         with socket.socket() as s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from datetime import UTC, datetime
@@ -27,6 +28,12 @@ def register(sub: Any) -> None:
     p.add_argument("--no-web", action="store_true", help="run without the web server (a worker)")
     p.add_argument("--host", default="127.0.0.1", help="web server address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
+    p.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default=argparse.SUPPRESS,
+        help="log lines as text or one JSON object each (also accepted before `run`)",
+    )
     p.set_defaults(handler=run)
 
     p = sub.add_parser("poll", help="poll now: every enabled source, or the named ones")
@@ -84,6 +91,9 @@ def poll(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from monitor import logs
+
+    logs.configure(True, args.log_format)  # the service says what it does, unlike one-shot commands
     settings = config.load()
     return runtime.run(lambda: serve(settings, args))
 
@@ -125,9 +135,10 @@ async def serve(settings: config.Settings, args: argparse.Namespace) -> int:
             tasks.append(asyncio.ensure_future(server.serve()))
             print(f"newswatch: serving http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
         await stop.wait()
+        logging.getLogger(__name__).warning("stopping: finishing the work in hand (at most 20 s)")
         if server is not None:
             server.should_exit = True
-        schedule.shutdown()
+        await schedule.stop(grace_s=20)
         await asyncio.gather(*tasks, return_exceptions=True)
     return 0
 

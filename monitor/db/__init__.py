@@ -38,6 +38,10 @@ async def open_pool(url: str, max_size: int = 8) -> AsyncConnectionPool:
         # passes its LIKE patterns as parameters, and a generic plan cannot see how rare a word is,
         # so it picked the trigram index for common words: 4x slower (bench/web.py).
         kwargs={"row_factory": dict_row, "autocommit": True, "prepare_threshold": None},
+        # a connection is checked as it is handed out, so one broken by a database restart is
+        # replaced instead of failing its first query
+        check=AsyncConnectionPool.check_connection,
+        timeout=10,  # how long a caller waits for a connection before the database counts as gone
         open=False,
     )
     await pool.open(wait=True, timeout=15)

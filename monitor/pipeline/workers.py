@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -29,8 +30,18 @@ def _executor() -> ProcessPoolExecutor | None:
     global _pool
     if _pool is None and _workers() > 0:
         # spawn, not fork: the parent runs an event loop and threads that must not be copied
-        _pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            _workers(), mp_context=multiprocessing.get_context("spawn"), initializer=_leave_signals_to_parent
+        )
     return _pool
+
+
+def _leave_signals_to_parent() -> None:
+    """A worker ignores SIGINT and SIGTERM (sent to the whole process group by Ctrl-C or systemd):
+    the service stops it after finishing the work in hand. If the service dies, the worker reads
+    the end of its queue and exits."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 async def run(fn: Callable[..., T], *args: Any) -> T:

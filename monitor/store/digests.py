@@ -9,7 +9,6 @@ from psycopg import AsyncConnection, errors
 
 Row = dict[str, Any]
 
-LEASE_S = 300  # longer than an SMTP send can take (mailer timeouts are 30 s per step)
 
 # An article stored in a transaction that began just before the previous digest was written may
 # commit after it, with a stored_at a little earlier: look back this far so it is not skipped.
@@ -120,7 +119,7 @@ async def give_up_doubtful(conn: AsyncConnection) -> list[Row]:
     return await cur.fetchall()
 
 
-async def claim(conn: AsyncConnection, subscriber_id: int | None = None) -> Row | None:
+async def claim(conn: AsyncConnection, lease_s: float, subscriber_id: int | None = None) -> Row | None:
     """Lease one pending digest of an active subscriber (one subscriber's, or any) for sending. A
     digest left in flight by a dead sender comes back once its lease expires, counted as a re-send."""
     cur = await conn.execute(
@@ -135,9 +134,17 @@ async def claim(conn: AsyncConnection, subscriber_id: int | None = None) -> Row 
                         FOR UPDATE OF dd SKIP LOCKED LIMIT 1)
         RETURNING d.*, (SELECT email FROM subscribers s WHERE s.id = d.subscriber_id) AS email
         """,
-        {"sid": subscriber_id, "lease": LEASE_S},
+        {"sid": subscriber_id, "lease": lease_s},
     )
     return await cur.fetchone()
+
+
+async def renew(conn: AsyncConnection, digest_id: int, lease_s: float) -> None:
+    """The sender is alive and still sending: keep the digest's lease."""
+    await conn.execute(
+        "UPDATE digests SET claimed_until = now() + make_interval(secs => %s) WHERE id = %s AND in_flight",
+        (lease_s, digest_id),
+    )
 
 
 async def mark_sent(conn: AsyncConnection, digest_id: int) -> None:

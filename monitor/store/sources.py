@@ -112,22 +112,19 @@ async def record_success(
     conn: AsyncConnection[Any],
     source_id: int,
     *,
-    etag: str | None,
-    last_modified: str | None,
     not_modified: bool,
-    body_sha256: str | None = None,
     seen: int = 0,
     new: int = 0,
 ) -> None:
-    """A poll that worked: health reset, validators kept, the adaptive interval moved."""
+    """A poll that worked: health reset, the claim released, the adaptive interval moved. The
+    validators (ETag, Last-Modified, body hash) wait for keep_validators."""
     await conn.execute(
         _NEXT_POLL
         + """
         UPDATE sources
            SET last_polled_at = now(), last_success_at = now(), consecutive_failures = 0,
                polls = polls + 1, not_modified = not_modified + %(nm)s::int,
-               etag = coalesce(%(etag)s, etag), last_modified = coalesce(%(lm)s, last_modified),
-               body_sha256 = coalesce(%(body)s, body_sha256),
+               claimed_until = NULL,
                items_seen = %(seen)s, items_new = %(new)s,
                current_interval_s = s.every,
                next_poll_at = now() + make_interval(secs => s.every * (0.9 + random() * 0.2))
@@ -138,9 +135,6 @@ async def record_success(
             "id": source_id,
             "factor": adapt_factor(seen, new, not_modified),
             "nm": not_modified,
-            "etag": etag,
-            "lm": last_modified,
-            "body": body_sha256,
             "seen": seen,
             "new": new,
         },
@@ -155,7 +149,7 @@ async def record_failure(
     await conn.execute(
         """
         UPDATE sources
-           SET last_polled_at = now(), last_error = %(reason)s, last_error_at = now(),
+           SET last_polled_at = now(), last_error = %(reason)s, last_error_at = now(), claimed_until = NULL,
                consecutive_failures = consecutive_failures + 1, polls = polls + 1,
                next_poll_at = now() + make_interval(secs => greatest(
                    least(%(cap)s, coalesce(current_interval_s, interval_s)
@@ -167,20 +161,60 @@ async def record_failure(
     )
 
 
-async def claim_due(conn: AsyncConnection[Any], limit: int = 50, lease_s: int = 600) -> list[Row]:
-    """The enabled sources whose next poll is due, claimed for `lease_s` so that another process
-    sharing the database does not poll them too; the poll's outcome then sets the real next poll."""
+async def claim_due(conn: AsyncConnection[Any], lease_s: float, limit: int = 25) -> list[Row]:
+    """Claim up to `limit` enabled sources whose next poll is due and that no live worker holds,
+    for `lease_s` seconds; each row also carries `due_at`, when its poll fell due. Recording the
+    poll's outcome releases the claim; a worker that dies leaves it to run out."""
     cur = await conn.execute(
         """
-        UPDATE sources SET next_poll_at = now() + make_interval(secs => %s)
-         WHERE id IN (SELECT id FROM sources
-                       WHERE enabled AND kind <> 'seed' AND next_poll_at <= now()
-                       ORDER BY next_poll_at LIMIT %s FOR UPDATE SKIP LOCKED)
-        RETURNING *
+        WITH due AS (
+            SELECT id, next_poll_at FROM sources
+             WHERE enabled AND kind <> 'seed' AND next_poll_at <= now()
+               AND (claimed_until IS NULL OR claimed_until < now())
+             ORDER BY next_poll_at LIMIT %s FOR UPDATE SKIP LOCKED
+        )
+        UPDATE sources SET claimed_until = now() + make_interval(secs => %s)
+          FROM due WHERE sources.id = due.id
+        RETURNING sources.*, due.next_poll_at AS due_at
         """,
-        (lease_s, limit),
+        (limit, lease_s),
     )
     return await cur.fetchall()
+
+
+async def renew_claims(conn: AsyncConnection[Any], source_ids: list[int], lease_s: float) -> None:
+    """A live worker keeps its claims on the sources it has not finished polling."""
+    await conn.execute(
+        "UPDATE sources SET claimed_until = now() + make_interval(secs => %s)"
+        " WHERE id = ANY(%s) AND claimed_until IS NOT NULL",
+        (lease_s, source_ids),
+    )
+
+
+async def release_claims(conn: AsyncConnection[Any], source_ids: list[int]) -> None:
+    """Give back the claims of sources a stopping worker did not poll: another worker takes them now."""
+    await conn.execute("UPDATE sources SET claimed_until = NULL WHERE id = ANY(%s)", (source_ids,))
+
+
+async def unfinished(conn: AsyncConnection[Any], source_ids: list[int]) -> list[Row]:
+    """Which of these sources are still claimed: their poll recorded no outcome."""
+    cur = await conn.execute(
+        "SELECT id, name FROM sources WHERE id = ANY(%s) AND claimed_until IS NOT NULL", (source_ids,)
+    )
+    return await cur.fetchall()
+
+
+async def keep_validators(
+    conn: AsyncConnection[Any], source_id: int, etag: str | None, last_modified: str | None, body_sha256: str | None
+) -> None:
+    """Remember what makes the next poll of an unchanged document free (ETag, Last-Modified, body
+    hash). Kept only once every new item of the poll is stored: a poll cut short (a crash, the
+    database gone) must not make the next poll skip the items it never stored."""
+    await conn.execute(
+        "UPDATE sources SET etag = coalesce(%s, etag), last_modified = coalesce(%s, last_modified),"
+        " body_sha256 = coalesce(%s, body_sha256) WHERE id = %s",
+        (etag, last_modified, body_sha256, source_id),
+    )
 
 
 async def known_urls(conn: AsyncConnection[Any], source_id: int) -> set[str]:

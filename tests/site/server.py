@@ -2,7 +2,8 @@
 
 `{{BASE}}` in a served file becomes the server's own http://127.0.0.1:PORT. Files are served with
 an ETag and a Last-Modified, and a matching If-None-Match or If-Modified-Since gets a 304. Every
-request is counted and its headers kept, so tests can see what a poll asked for. The routes of
+request is counted and its headers kept, so tests can see what a poll asked for; `overrides` serve
+made-up documents and `delays` make a path answer slowly. The routes of
 `hostile.py` misbehave on purpose. The server also answers proxy-form requests
 (`GET http://host/path`), so a test can reach it under a public address through `http_proxy`.
 """
@@ -38,6 +39,7 @@ class Site:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.times: list[tuple[float, str]] = []  # (time.monotonic(), path) of every request
         self.overrides: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.delays: dict[str, float] = {}  # path → seconds to wait before answering (a slow server)
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,6 +53,8 @@ class Site:
                 site.hits[path] += 1
                 site.requests.append((path, dict(self.headers)))
                 site.times.append((time.monotonic(), path))
+                if path in site.delays:
+                    time.sleep(site.delays[path])
                 if path in site.overrides:
                     status, headers, body = site.overrides[path]
                     return self.reply(status, headers, body)

@@ -24,13 +24,14 @@ from typing import Any
 
 import psycopg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from alerts import delivery, when
 from monitor import leases
 from monitor.config import Settings
-from monitor.store import sources, subscribers
+from monitor.store import maintenance, sources, subscribers
 from spiders.crawl import poll
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,13 @@ class Schedule:
             # also the catch-up on start and the retries of deferred sends
             ("outbox", self.send_due_digests, 60, timedelta(0)),
         ]
+        self.scheduler.add_job(
+            self._guarded("maintenance", self.maintenance),
+            CronTrigger(hour=3, minute=30, timezone=UTC),  # a quiet hour for the press of UTC+4
+            id="maintenance",
+            max_instances=1,
+            coalesce=True,
+        )
         for job_id, func, every, first in jobs:
             self.scheduler.add_job(
                 self._guarded(job_id, func),
@@ -103,7 +111,10 @@ class Schedule:
             done, pending = await asyncio.wait(set(self.running), timeout=grace_s)
             if pending:
                 log.warning("stopping: %d job(s) still running after %.0f s, abandoned", len(pending), grace_s)
-        self.scheduler.shutdown(wait=False)  # cancels what is still running
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending, timeout=3)  # their clean-up (claims given back) runs now
+        self.scheduler.shutdown(wait=False)
 
     @property
     def alive(self) -> bool:
@@ -195,6 +206,14 @@ class Schedule:
                 delay,
                 extra={"source": source["name"], "due_delay_s": round(delay, 3)},
             )
+
+    async def maintenance(self) -> None:
+        """The daily upkeep (`newswatch maintenance` by hand): evidence past NEWSWATCH_EVIDENCE_DAYS
+        dropped, then vacuum and analyse; one worker does it while the others skip it."""
+        async with self.pool.connection() as conn:
+            purged = await maintenance.upkeep(conn, self.settings.evidence_days)
+        if purged is not None:
+            log.info("maintenance: evidence purged from %d article(s); tables vacuumed and analysed", purged)
 
     async def send_due_digests(self) -> None:
         """Prepare and send every digest due by now: run by each subscriber's cron trigger at their

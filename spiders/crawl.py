@@ -21,6 +21,7 @@ from monitor.store import sources as source_store
 from spiders.feed import FeedSpider
 from spiders.settings import scrapy_settings
 from spiders.sitemap import NewsSitemapSpider
+from spiders.source import STOPPING
 from spiders.trend import TrendSpider
 
 SITE_SPIDERS: dict[str, type] = {"spider:trend": TrendSpider}
@@ -99,6 +100,7 @@ async def poll(
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)
         stop.cancel()
         if not crawl.done():
+            _drop_queued(runner)
             await runner.stop()
             await crawl
             break
@@ -108,3 +110,18 @@ async def poll(
                 if source_id not in run.unsaved:
                     await source_store.keep_validators(conn, source_id, etag, last_modified, body)
     return dict(stats)
+
+
+def _drop_queued(runner: AsyncCrawlerRunner) -> None:
+    """Fail the requests waiting in the downloader's per-host queues, so that a stop waits only for
+    the requests on the wire: Scrapy downloads every queued request before it closes, and one host's
+    queue can hold dozens of article pages spaced by the host delay. (Scrapy has no public way to
+    do this; the queue is a deque of (request, Deferred) in each slot.)"""
+    from scrapy.exceptions import IgnoreRequest
+
+    for crawler in runner.crawlers:
+        downloader = getattr(crawler.engine, "downloader", None)
+        for slot in getattr(downloader, "slots", {}).values():
+            while slot.queue:
+                _request, waiting = slot.queue.popleft()
+                waiting.errback(IgnoreRequest(STOPPING))

@@ -17,7 +17,9 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOAD_WARNSIZE": 0,
         "REDIRECT_MAX_TIMES": 5,
         "RETRY_ENABLED": False,  # a failed poll is recorded and retried on the source's back-off schedule
-        "CONCURRENT_REQUESTS": 16,
+        # requests waiting out a host's delay count against this too: with 16, a worker polling a
+        # few hundred outlets a minute spent its time waiting (bench/soak.py)
+        "CONCURRENT_REQUESTS": 32,
         # Scrapy starts this many tasks for every response's output: the default 100 made each
         # unchanged feed's poll cost ~3 ms of task churn; items are stored one at a time anyway
         "CONCURRENT_ITEMS": 1,

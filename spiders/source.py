@@ -36,6 +36,7 @@ def retry_after(response: Response | None) -> float | None:
         return None
 
 
+STOPPING = "the service is stopping"  # why spiders.crawl drops the queued requests of a stopping poll
 TOO_BIG = "refused: the response is larger than NEWSWATCH_MAX_BODY_MB (counted after decompression)"
 
 
@@ -106,6 +107,8 @@ class SourceSpider(scrapy.Spider):
         )
 
     async def article_failed(self, failure: Failure) -> None:
+        if str(failure.value) == STOPPING:
+            return  # dropped by a stopping service: not a failure, the next poll fetches it
         source = failure.request.cb_kwargs["source"]  # type: ignore[attr-defined]
         reason = f"{failure.request.url}: {failure_reason(failure)}"  # type: ignore[attr-defined]
         log.warning("source %s: article %s", source["name"], reason)

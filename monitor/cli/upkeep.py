@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from monitor import config, runtime
+from monitor.errors import NewswatchError
 from monitor.service import database
 from monitor.store import maintenance
 
@@ -15,24 +16,16 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_maintenance)
 
 
-async def upkeep(pool: Any, settings: config.Settings) -> int:
-    """Purge (when a retention is set), then vacuum and analyse. Returns the articles purged."""
-    purged = 0
-    async with pool.connection() as conn:
-        if settings.evidence_days:
-            purged = await maintenance.purge_evidence(conn, settings.evidence_days)
-        await maintenance.vacuum_analyze(conn)
-    return purged
-
-
 def run_maintenance(args: argparse.Namespace) -> int:
     settings = config.load()
 
-    async def main() -> int:
-        async with database(settings) as pool:
-            return await upkeep(pool, settings)
+    async def main() -> int | None:
+        async with database(settings) as pool, pool.connection() as conn:
+            return await maintenance.upkeep(conn, settings.evidence_days)
 
     purged = runtime.run(main)
+    if purged is None:
+        raise NewswatchError("maintenance: another Newswatch process is running it now; try again later")
     kept = f"older than {settings.evidence_days} days" if settings.evidence_days else "none: evidence is kept forever"
     print(f"evidence purged from {purged} article(s) ({kept}); tables vacuumed and analysed")
     return 0

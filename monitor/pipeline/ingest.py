@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -89,11 +90,22 @@ async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -
         fetch_headers=item.headers,
         signature=signature,
         terms=terms,
+        keyword_ids=tuple(keywords.ids_matching(doc)),
     )
-    async with pool.connection() as conn:
+    async with _save_turn(), pool.connection() as conn:
         saved = await articles.save(conn, new)
-        if saved is None:
-            return "known"
-        article_id, duplicate_of = saved
-        await articles.add_matches(conn, article_id, keywords.ids_matching(doc))
-    return "duplicate" if duplicate_of else "new"
+    if saved is None:
+        return "known"
+    return "duplicate" if saved[1] else "new"
+
+
+_save_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _save_turn() -> asyncio.Lock:
+    """Saves take one database-wide lock (near-duplicate decisions are made one at a time, see
+    monitor.store.fingerprints). Queueing for it here, rather than each waiting save holding a
+    pooled connection, keeps the pool free for everything else: without this a busy poll took all
+    8 connections and other writes timed out (bench/soak.py)."""
+    loop = asyncio.get_running_loop()
+    return _save_turns.setdefault(loop, asyncio.Lock())

@@ -42,6 +42,7 @@ class NewArticle:
     # computed by the pipeline off the event loop; computed here when missing
     signature: Signature | None = None
     terms: set[str] | None = None
+    keyword_ids: tuple[int, ...] = ()  # the watched keywords it matches, stored with it
 
 
 async def known(conn: AsyncConnection, source_id: int, urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
@@ -55,7 +56,8 @@ async def known(conn: AsyncConnection, source_id: int, urls: list[str], guids: l
 
 
 async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] | None:
-    """Store `a` once: returns (id, duplicate_of) for a new row, None when its URL or GUID is known.
+    """Store `a` once, with its keyword matches: returns (id, duplicate_of) for a new row, None
+    when its URL or GUID is known.
 
     An article that reproduces another (the same normalised text, or most of it: see
     monitor.pipeline.dedup) is stored too, linked by `duplicate_of` to the earliest one, or to the
@@ -66,6 +68,11 @@ async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] |
     terms = a.terms if a.terms is not None else story_terms(a.title, a.text)
     at = a.published_at or a.fetched_at
     try:
+        # The story candidates are read before the lock: the lookup is the slowest step of a save
+        # (it grows with the articles of the window), and under the lock it serialised every save of
+        # every worker (bench/soak.py). The cost: two rewrites of a brand-new event saved at the same
+        # moment may start two stories. Copies are still decided under the lock.
+        seen = await originals.story_window(conn, terms, at)
         async with conn.transaction():
             await fingerprints.lock(conn)
             cur = await conn.execute(
@@ -76,7 +83,7 @@ async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] |
             original = await originals.exact(conn, a.content_hash) or await originals.near(conn, a.text, sig)
             story_id = await originals.story_of(conn, original.article_id) if original else None
             if story_id is None:
-                story_id = await originals.story(conn, terms, at)
+                story_id = await originals.story(conn, terms, at, seen)
             cur = await conn.execute(
                 """
                 INSERT INTO articles (source_id, outlet, url, guid, title, text, folded, folded_title,
@@ -115,6 +122,7 @@ async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] |
             if row is None:
                 return None
             await fingerprints.add(conn, row["id"], sig)
+            await add_matches(conn, row["id"], list(a.keyword_ids))
             if original is None:  # a copy adds no terms of its own: it would make its story's words look common
                 await stories.add(conn, row["id"], story_id, at, terms)
     except Exception as exc:

@@ -31,6 +31,24 @@ async def purge_evidence(conn: AsyncConnection[Any], days: int) -> int:
     return cur.rowcount
 
 
+# one worker at a time runs the upkeep (pg_try_advisory_lock key; any constant of our own)
+UPKEEP_LOCK = 7_316_002
+
+
+async def upkeep(conn: AsyncConnection[Any], evidence_days: int) -> int | None:
+    """Purge (when a retention is set), then vacuum and analyse; returns the articles purged, or
+    None when another process is doing it now. `conn` must be in autocommit mode."""
+    row = await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (UPKEEP_LOCK,))).fetchone()
+    if not (row and row["got"]):
+        return None
+    try:
+        purged = await purge_evidence(conn, evidence_days) if evidence_days else 0
+        await vacuum_analyze(conn)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(%s)", (UPKEEP_LOCK,))
+    return purged
+
+
 async def vacuum_analyze(conn: AsyncConnection[Any]) -> None:
     """VACUUM (ANALYZE) the churning tables; needs an autocommit connection (no transaction)."""
     for table in TABLES:

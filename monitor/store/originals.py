@@ -55,8 +55,13 @@ async def story_of(conn: AsyncConnection[Any], article_id: int) -> int | None:
     return row["story_id"] if row else None
 
 
-async def story(conn: AsyncConnection[Any], terms: set[str], at: datetime) -> int:
+async def story_window(conn: AsyncConnection[Any], terms: set[str], at: datetime) -> stories.Window:
+    """The stories an article with these terms published at `at` could join (a read: done before
+    the save takes its lock, see monitor.store.articles.save)."""
+    return await stories.window(conn, terms, at, story_rules.WINDOW)
+
+
+async def story(conn: AsyncConnection[Any], terms: set[str], at: datetime, seen: stories.Window) -> int:
     """The story of an article with these terms published at `at`: an existing one, or a new one."""
-    seen = await stories.window(conn, terms, at, story_rules.WINDOW)
     best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n)
     return best[0] if best else await stories.create(conn, at)

@@ -116,11 +116,26 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def group(self) -> list[int]:
+        """The processes of the worker's process group: itself and its extract process."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if (
+                    entry.name.isdigit()
+                    and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == self.proc.pid
+                ):
+                    found.append(int(entry.name))
+            except (OSError, IndexError):
+                continue
+        return found
+
     def kill(self) -> None:
-        """SIGKILL, to the worker and its extract process at once: a machine losing power."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
+        """SIGKILL to the worker (a crash, the OOM killer); its extract process must not outlive it."""
+        os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
         self.file.close()
+        wait_for(lambda: not self.group(), 10, lambda: f"left behind: {self.group()}")
 
     def terminate(self, timeout: float = 30) -> tuple[int, float]:
         """SIGTERM; returns the exit status and how long stopping took."""
@@ -137,4 +152,5 @@ class Worker:
 
     def __exit__(self, *exc: object) -> None:
         if self.alive():
-            self.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()

@@ -15,7 +15,9 @@ from alerts.render import environment, render, subject, wrap
 from monitor.errors import NewswatchError
 
 
-def digest(title: str = "Turnout passes sixty percent in the election", **changes: object) -> Digest:
+def digest(
+    title: str = "Turnout passes sixty percent in the election", tz: str = "Asia/Baku", **changes: object
+) -> Digest:
     row = {
         "id": 1,
         "url": "https://en.trend.az/1001.html",
@@ -29,7 +31,7 @@ def digest(title: str = "Turnout passes sixty percent in the election", **change
         "queries": ["election"],
         **changes,
     }
-    return assemble("analyst@example.org", date(2024, 2, 7), "Asia/Baku", [row])
+    return assemble("analyst@example.org", date(2024, 2, 7), tz, [row])
 
 
 def many() -> Digest:
@@ -147,3 +149,18 @@ def test_a_user_template_cannot_reach_python_internals(tmp_path: Path, template:
 )
 def test_wrap_for_the_text_part(text: str, width: int, expected: str) -> None:
     assert wrap(text, width, "   ") == expected
+
+
+@pytest.mark.parametrize(
+    ("stored_at", "tz", "seen"),
+    [
+        (datetime(2024, 2, 7, 3, 0, tzinfo=UTC), "Asia/Baku", "7 Feb 07:00 +04"),
+        (datetime(2024, 3, 31, 0, 59, tzinfo=UTC), "Europe/London", "31 Mar 00:59 GMT"),
+        (datetime(2024, 3, 31, 1, 0, tzinfo=UTC), "Europe/London", "31 Mar 02:00 BST"),
+        (datetime(2024, 12, 31, 23, 5, tzinfo=UTC), "America/New_York", "31 Dec 18:05 EST"),
+        (datetime(2024, 9, 1, 9, 30, tzinfo=UTC), "Asia/Kolkata", "1 Sep 15:00 IST"),
+    ],
+)
+def test_first_seen_as_text_in_the_subscribers_zone(stored_at: datetime, tz: str, seen: str) -> None:
+    (story,) = digest(tz=tz, stored_at=stored_at).stories
+    assert story.seen == seen == story.first_seen.strftime("%-d %b %H:%M %Z")

@@ -101,11 +101,11 @@ def assemble(
         keywords = sorted({k for r in members for k in r["keywords"]})
         counts.update(keywords)
         queries = tuple(sorted({q for r in members for q in r["queries"]}))
-        everyone = sorted([*members, *carried.get(key, [])], key=lambda r: (r["stored_at"], r["id"]))
-        outlets: list[Outlet] = []
+        everyone = sorted([*members, *carried.get(key, ())], key=lambda r: (r["stored_at"], r["id"]))
+        first_by_outlet: dict[str, dict[str, Any]] = {}  # in the order they carried it
         for r in everyone:
-            if all(o.name != r["outlet"] for o in outlets):
-                outlets.append(Outlet(r["outlet"], _link(r["url"])))
+            first_by_outlet.setdefault(r["outlet"], r)
+        outlets = [Outlet(name, _link(r["url"])) for name, r in first_by_outlet.items()]
         first_seen = min(r["published_at"] or r["stored_at"] for r in everyone)
         stories.append(
             Story(

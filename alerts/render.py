@@ -8,7 +8,6 @@ reach Python internals.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
@@ -21,18 +20,25 @@ from monitor.errors import NewswatchError
 from monitor.query.snippet import plain
 
 
-@cache
-def _lines(width: int) -> re.Pattern[str]:
-    # on single-spaced text: the longest run of at most `width` characters followed by a space or
-    # the end; else (a longer word) the word alone
-    return re.compile(rf"(.{{1,{width}}})(?: |$)|(\S+) ?")
-
-
 def wrap(text: str, width: int = 70, indent: str = "") -> str:
     """`text` in lines of at most `width` characters (a longer word gets a line of its own), every
-    line after the first starting with `indent`: for the plain-text part. A regular expression does
-    it in C; Jinja's wordwrap (textwrap) took half the time of rendering a digest."""
-    lines = [m.group(1) or m.group(2) for m in _lines(width).finditer(" ".join(text.split()))]
+    line after the first starting with `indent`: for the plain-text part. Jinja's wordwrap (textwrap)
+    took half the time of rendering a digest; this finds each line's last space with str.rfind."""
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        # single-spaced: any other whitespace is unprintable (a snippet already is; splitting costs)
+        text = " ".join(text.split())
+    lines: list[str] = []
+    start, end = 0, len(text)
+    while end - start > width:
+        cut = text.rfind(" ", start, start + width + 1)  # the longest run that fits, then a space
+        if cut < 0:  # a longer word: alone on its line
+            cut = text.find(" ", start)
+            if cut < 0:
+                break
+        lines.append(text[start:cut])
+        start = cut + 1
+    if start < end:
+        lines.append(text[start:])
     return ("\n" + indent).join(lines)
 
 

@@ -145,6 +145,10 @@ def test_a_user_template_cannot_reach_python_internals(tmp_path: Path, template:
         ("aaa bbb ccc ddd", 7, "aaa bbb\n   ccc ddd"),
         ("aaa bbb ccc ddd", 8, "aaa bbb\n   ccc ddd"),
         ("a https://example.org/a/very/long/link b", 10, "a\n   https://example.org/a/very/long/link\n   b"),
+        ("  lead\tand\u00a0trail  ", 70, "lead and trail"),
+        ("aaaa bbbbbbbbbbbb", 5, "aaaa\n   bbbbbbbbbbbb"),
+        ("aaaaa bbbbb", 5, "aaaaa\n   bbbbb"),
+        ("a b", 1, "a\n   b"),
     ],
 )
 def test_wrap_for_the_text_part(text: str, width: int, expected: str) -> None:

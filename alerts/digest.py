@@ -48,6 +48,15 @@ class Digest:
         return [i for s in self.stories for i in s.article_ids]
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _seen(local: datetime) -> str:
+    """As the built-in templates show it ("7 Feb 05:05 +04"), in English whatever the locale: what
+    strftime("%-d %b %H:%M %Z") gives, at a third of its cost (it was a tenth of assembling)."""
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.hour:02}:{local.minute:02} {local.tzname()}"
+
+
 @lru_cache(maxsize=16384)
 def _link(url: str) -> str | None:
     """The URL when it is http(s), for a link; None (shown, never linked) otherwise."""
@@ -92,11 +101,11 @@ def assemble(
         keywords = sorted({k for r in members for k in r["keywords"]})
         counts.update(keywords)
         queries = tuple(sorted({q for r in members for q in r["queries"]}))
-        everyone = sorted([*members, *carried.get(key, [])], key=lambda r: (r["stored_at"], r["id"]))
-        outlets: list[Outlet] = []
+        everyone = sorted([*members, *carried.get(key, ())], key=lambda r: (r["stored_at"], r["id"]))
+        first_by_outlet: dict[str, dict[str, Any]] = {}  # in the order they carried it
         for r in everyone:
-            if all(o.name != r["outlet"] for o in outlets):
-                outlets.append(Outlet(r["outlet"], _link(r["url"])))
+            first_by_outlet.setdefault(r["outlet"], r)
+        outlets = [Outlet(name, _link(r["url"])) for name, r in first_by_outlet.items()]
         first_seen = min(r["published_at"] or r["stored_at"] for r in everyone)
         stories.append(
             Story(
@@ -104,7 +113,7 @@ def assemble(
                 url=_link(lead["url"]),
                 snippet=_snippet(lead["id"], lead["text"], queries),
                 first_seen=(local := first_seen.astimezone(zone)),
-                seen=local.strftime("%-d %b %H:%M %Z"),
+                seen=_seen(local),
                 keywords=keywords,
                 outlets=outlets,
                 article_ids=sorted(r["id"] for r in members),

@@ -51,8 +51,9 @@ def build(
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
         ]
     # derived from the Message-ID, so the stored message is a function of its content; "=_" can
-    # never occur in a quoted-printable body, so the boundary cannot either
-    boundary = "=_" + hashlib.sha256(message_id.encode()).hexdigest()[:32]
+    # never occur in a quoted-printable body, so the boundary cannot either. 24 hex digits keep the
+    # Content-Type header within one 78-character line, which _header writes without the email package.
+    boundary = "=_" + hashlib.sha256(message_id.encode()).hexdigest()[:24]
     headers += [("MIME-Version", "1.0"), ("Content-Type", f'multipart/alternative; boundary="{boundary}"')]
     parts = [*(_header(name, value) for name, value in headers), b"\r\n"]
     for subtype, body in (("plain", text), ("html", html)):

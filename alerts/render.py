@@ -1,5 +1,5 @@
-"""Rendering a digest with Jinja2: an HTML part built for mail clients (CSS inlined with css-inline)
-and a plain-text part for terminals.
+"""Rendering a digest with Jinja2: an HTML part built for mail clients (CSS inlined with css-inline,
+see alerts.inline) and a plain-text part for terminals.
 
 Autoescape is on for HTML. A user's templates (NEWSWATCH_TEMPLATES, a folder whose digest.html /
 digest.txt replace the built-in ones) run in Jinja's SandboxedEnvironment, so a template cannot
@@ -8,57 +8,55 @@ reach Python internals.
 
 from __future__ import annotations
 
-import re
 from functools import cache
+from pathlib import Path
 
-import css_inline
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, TemplateError, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup, escape
 
 from alerts.digest import Digest
+from alerts.inline import BUILT_IN, INLINER, InlinedLoader, inlined_at_load
 from monitor.errors import NewswatchError
-from monitor.query.snippet import Segment, plain
-
-# Mail clients drop <style> blocks (Gmail in some views, many webmail): every rule is moved into
-# style="" attributes. @media rules cannot be inlined and stay in <style> for the clients that read it.
-# Nothing is fetched: a user template's <link rel=stylesheet> must not make us (or the reader) go online.
-_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
-
-
-@cache
-def _lines(width: int) -> re.Pattern[str]:
-    # on single-spaced text: the longest run of at most `width` characters followed by a space or
-    # the end; else (a longer word) the word alone
-    return re.compile(rf"(.{{1,{width}}})(?: |$)|(\S+) ?")
+from monitor.query.snippet import plain
 
 
 def wrap(text: str, width: int = 70, indent: str = "") -> str:
     """`text` in lines of at most `width` characters (a longer word gets a line of its own), every
-    line after the first starting with `indent`: for the plain-text part. A regular expression does
-    it in C; Jinja's wordwrap (textwrap) took half the time of rendering a digest."""
-    lines = [m.group(1) or m.group(2) for m in _lines(width).finditer(" ".join(text.split()))]
+    line after the first starting with `indent`: for the plain-text part. Jinja's wordwrap (textwrap)
+    took half the time of rendering a digest; this finds each line's last space with str.rfind."""
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        # single-spaced: any other whitespace is unprintable (a snippet already is; splitting costs)
+        text = " ".join(text.split())
+    lines: list[str] = []
+    start, end = 0, len(text)
+    while end - start > width:
+        cut = text.rfind(" ", start, start + width + 1)  # the longest run that fits, then a space
+        if cut < 0:  # a longer word: alone on its line
+            cut = text.find(" ", start)
+            if cut < 0:
+                break
+        lines.append(text[start:cut])
+        start = cut + 1
+    if start < end:
+        lines.append(text[start:])
     return ("\n" + indent).join(lines)
-
-
-def highlight(segments: list[Segment]) -> Markup:
-    """A snippet as HTML: the text escaped, the matched words in <span class="hit">."""
-    return Markup("").join(Markup('<span class="hit">%s</span>') % t if hit else escape(t) for t, hit in segments)
 
 
 @cache
 def environment(user_folder: str | None = None) -> Environment:
     """The built-in templates alone run in a plain environment (the sandbox's checks on every
     attribute cost a third of the rendering time); with a user's folder, everything is sandboxed."""
+    if user_folder and Path(user_folder).resolve() == BUILT_IN.resolve():
+        user_folder = None  # the built-in folder itself: the built-in templates, inlined at load
     loaders = [FileSystemLoader(user_folder)] if user_folder else []
     kind = SandboxedEnvironment if user_folder else Environment
     env = kind(
-        loader=ChoiceLoader([*loaders, PackageLoader("alerts", "templates")]),
+        loader=ChoiceLoader([*loaders, InlinedLoader()]),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(wrap=wrap, plain=plain, highlight=highlight)
+    env.filters.update(wrap=wrap, plain=plain)
     return env
 
 
@@ -77,7 +75,10 @@ def render(digest: Digest, user_folder: str | None = None) -> tuple[str, str, st
     context = {"digest": digest, "subject": title}
     try:
         text = env.get_template("digest.txt").render(context)
-        html = _INLINER.inline(env.get_template("digest.html").render(context))
+        template = env.get_template("digest.html")
+        html = template.render(context)
+        if not inlined_at_load(template.filename):  # a user's template: its selectors may depend on
+            html = INLINER.inline(html)  # what Jinja repeated, so its output is inlined as it is
     except TemplateError as exc:  # a user's template: say which setting to look at
         where = f" (NEWSWATCH_TEMPLATES={user_folder})" if user_folder else ""
         raise NewswatchError(f"digest template{where}: {type(exc).__name__}: {exc}") from exc

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
-from alerts import mailer  # noqa: E402
+from alerts import mailer, unsubscribe  # noqa: E402
 from alerts.digest import assemble  # noqa: E402
 from alerts.render import render  # noqa: E402
 from monitor import config  # noqa: E402
@@ -95,7 +95,7 @@ def main() -> int:
     for i, candidate_rows in enumerate(inputs):
         email = f"reader{i}@example.org"
         digest = assemble(email, date(2024, 2, 7), "Asia/Baku", candidate_rows)
-        digest.unsubscribe_url = f"http://127.0.0.1:8000/unsubscribe/{i}.token"
+        digest.unsubscribe_url = unsubscribe.url(settings, unsubscribe.token("bench", i, email))  # as sent
         subject, text, html = render(digest)
         raw = mailer.build(
             sender=settings.mail_from,

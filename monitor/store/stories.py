@@ -23,17 +23,19 @@ async def window(
 ) -> Window:
     """Articles of stories begun within `span` of `at` sharing a term with `terms`, and how common each
     term is among the articles published within `span` of `at`."""
-    wanted = sorted(terms)
+    wanted = sorted(t for t in terms if t)
+    if not wanted:
+        return Window([], {}, 0)
     # a story spans at most `span` from its first article: a late copy of an old story does not
     # carry it forward to the next event with the same names
     cur = await conn.execute(
         """
         SELECT t.story_id, t.terms FROM story_terms t JOIN stories s ON s.id = t.story_id
-         WHERE t.published_at BETWEEN %(from)s AND %(to)s AND t.terms && %(terms)s::text[]
+         WHERE t.published_at BETWEEN %(from)s AND %(to)s AND t.term_vec @@ %(any)s::tsquery
            AND s.first_seen BETWEEN %(from)s AND %(to)s
          ORDER BY t.published_at DESC LIMIT %(limit)s
         """,
-        {"from": at - span, "to": at + span, "terms": wanted, "limit": limit},
+        {"from": at - span, "to": at + span, "any": any_of(wanted), "limit": limit},
     )
     candidates = [(r["story_id"], set(r["terms"])) for r in await cur.fetchall()]
     cur = await conn.execute(
@@ -79,3 +81,9 @@ async def outlets(conn: AsyncConnection[Any], story_id: int) -> list[str]:
         (story_id,),
     )
     return [r["outlet"] for r in await cur.fetchall()]
+
+
+def any_of(terms: list[str]) -> str:
+    """A tsquery matching a tsvector that holds any of `terms` (at least one), each taken verbatim
+    (quoted: no parsing, no stemming), for `story_terms.term_vec`."""
+    return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import psycopg
@@ -10,9 +11,10 @@ from psycopg.rows import dict_row
 
 from monitor import seeds
 from monitor.pipeline.dedup import content_hash
+from monitor.pipeline.stories import WINDOW
 from monitor.query.fold import fold
 from monitor.query.match import Doc
-from monitor.store import articles
+from monitor.store import articles, stories
 from tests.eval.corpus import menafn, trimmed
 from tests.eval.originals import OSCE
 
@@ -84,3 +86,26 @@ def test_init_indexes_an_archive_stored_before_the_index_and_copies_of_it_are_fo
     assert saved is not None and saved[1] is not None
     assert [(c["outlet"], c["url"]) for c in copies] == [("Copier", "https://copy.example/1")]
     assert copies[0]["similarity"] >= 0.9 and copies[0]["first_seen"] is not None
+
+
+def test_story_candidates_are_found_by_any_shared_term_taken_verbatim(database_url: str) -> None:
+    """Terms reach the story index as they are: quotes, backslashes, tsquery operators, Cyrillic."""
+    odd = {"o'brien", "a\\b", "#2013", "x:*", "!not", "ƏLİYEV".lower(), "алиев", "a|b"}
+
+    async def main() -> dict[str, list[int]]:
+        async with await connect(database_url) as conn:
+            saved = await articles.save(conn, replace(new("https://one.example/odd", TEXT), terms=odd))
+            assert saved is not None
+            story = (await (await conn.execute("SELECT story_id FROM articles WHERE id = %s", (saved[0],))).fetchone())[
+                "story_id"
+            ]
+            found = {}
+            for term in sorted(odd) + ["obrien", "a", "b", "2013"]:
+                seen = await stories.window(conn, {term}, AT, WINDOW)
+                found[term] = [sid for sid, _ in seen.candidates]
+            found["story"] = [story]
+            return found
+
+    found = asyncio.run(main())
+    story = found.pop("story")
+    assert {t: ids for t, ids in found.items() if ids} == {t: story for t in odd}  # each term, and nothing else

@@ -5,7 +5,8 @@ as PostgreSQL tests it. Every new article is tested against every keyword, so th
 are answered from the document's set of words instead of scanning the text: a single word is in
 the text exactly when it is one of its words, a single prefix exactly when it begins one of
 them, and a phrase can only be in the text when all its words are (then the text is scanned).
-This is also how the archive answers (monitor.query.sql), word index first.
+The archive answers the same way (monitor.query.sql), by index first: words from the word index,
+a phrase narrowed by the index of adjacent word pairs, then its text scanned.
 """
 
 from __future__ import annotations

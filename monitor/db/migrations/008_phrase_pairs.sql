@@ -1,0 +1,30 @@
+-- Phrases of common words by an index of adjacent word pairs (issue 5).
+--
+-- Why: a phrase was narrowed by the word index to the articles holding all its words, then checked
+-- with LIKE. For common words ("of the", "said on") that is a large share of the archive, every one
+-- of them read and scanned: about 2 s at a million articles. Here each article also keeps the
+-- pairs of adjacent folded words ('of the', 'the election'), so "of the election" is narrowed by the
+-- index to the articles holding both 'of the' and 'the election', few of which fail the LIKE check.
+--
+-- Pairs are of searchable words only: a word over 2047 bytes is left out of the words (004) and
+-- of the in-process matcher, so a prefix phrase ending in one must not be found here either. A pair
+-- keeps at most 100 characters of each word (monitor.query.sql cuts a query's words the same way),
+-- so no pair passes PostgreSQL's 2047-byte limit for a lexeme. A text over 500,000
+-- bytes would pass the 1 MB limit of a tsvector: it records the one lexeme 'unrecorded' instead
+-- (no pair can be spelled without a space), which every phrase query accepts, so such an article is
+-- checked by LIKE alone.
+CREATE FUNCTION newswatch_pairs(folded text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+        SELECT CASE WHEN octet_length(folded) > 500000 THEN 'unrecorded'::tsvector ELSE (
+            SELECT array_to_tsvector(coalesce(array_agg(DISTINCT left(a, 100) || ' ' || left(b, 100)), '{}'))
+              FROM (SELECT string_to_array(btrim(folded, ' '), ' ') AS w) AS s,
+                   unnest(w[:cardinality(w) - 1], w[2:]) AS p (a, b)
+             WHERE octet_length(a) <= 2047 AND octet_length(b) <= 2047
+        ) END
+    $$;
+
+ALTER TABLE articles ADD COLUMN pairs tsvector GENERATED ALWAYS AS (newswatch_pairs(folded)) STORED;
+-- as for the words (004): enough statistics that a rare pair is searched by index
+ALTER TABLE articles ALTER COLUMN pairs SET STATISTICS 1000;
+CREATE INDEX articles_pairs ON articles USING gin (pairs);

@@ -113,3 +113,14 @@ def compile_title_hit(node: Node | None) -> tuple[str, list[str]] | None:
     if not terms:
         return None
     return compile_sql(Or(tuple(Term(t.words, t.prefix, "title") for t in terms)))
+
+
+def title_hit_implies_match(node: Node | None) -> bool:
+    """Whether an article with a searched word in its title matches the query whatever its text: a
+    word, a prefix or a phrase, or several joined by OR (the title's folded words begin its folded
+    text, so a title hit is a text hit too)."""
+    if isinstance(node, Term):
+        return node.field in (None, "title")
+    if isinstance(node, Or):
+        return all(title_hit_implies_match(p) for p in node.parts)
+    return False

@@ -35,11 +35,12 @@ class _Words:
 
     def has(self, term: Term) -> bool:
         words = term.words
-        if not (words[-1] in self.prefixes() if term.prefix else words[-1] in self.words):
-            return False
         if len(words) == 1:
-            return True
-        return all(w in self.words for w in words[:-1]) and term.needle in self.folded
+            return words[0] in self.prefixes() if term.prefix else words[0] in self.words
+        # a phrase is its needle in the text (a word over 2047 bytes may complete its prefix, as in
+        # the archive); its whole words first, as a quicker refusal
+        whole = words[:-1] if term.prefix else words
+        return all(w in self.words for w in whole) and term.needle in self.folded
 
 
 @dataclass(frozen=True)

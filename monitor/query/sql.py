@@ -6,8 +6,8 @@ The archive answers the same question as monitor.query.match, on the same folded
   answers without reading the text;
 - a phrase in the text is narrowed by the index of adjacent word pairs (`pairs`, migration 008) to
   the articles holding each of its pairs ('w1 w2' and 'w2 w3' for "w1 w2 w3"), then its needle
-  (' w1 w2 w3 ') is checked with LIKE on the folded text; a phrase in the title is narrowed by the
-  title's words, then checked the same way on the folded title;
+  (' w1 w2 w3 ') is checked with LIKE on the folded text, which decides; a phrase in the title is
+  narrowed by the title's words, then checked the same way on the folded title;
 - `source:` and `lang:` test their needle with LIKE on the short outlet and language columns.
 Every value travels as a parameter; a tsquery is built from folded words only (letters and
 digits), each quoted as a lexeme, so nothing a user types is ever parsed as SQL or tsquery syntax.
@@ -74,7 +74,10 @@ def _term(term: Term) -> _Words | Sql:
     words, folded = _WORDS[term.field]
     if term.field is None:
         return f"(a.pairs @@ %s::tsquery AND {folded} LIKE %s)", [pairs_tsquery(term), _like(term.needle)]
-    return f"({words} @@ %s::tsquery AND {folded} LIKE %s)", [tsquery(term), _like(term.needle)]
+    # the title's whole words narrow; not a prefix at the end, which a word too long for the word
+    # index may complete (the needle decides, as in monitor.query.match)
+    whole = Term(term.words[:-1]) if term.prefix else term
+    return f"({words} @@ %s::tsquery AND {folded} LIKE %s)", [tsquery(whole), _like(term.needle)]
 
 
 def _walk(n: Node) -> _Words | Sql:

@@ -6,10 +6,10 @@
 -- pairs of adjacent folded words ('of the', 'the election'), so "of the election" is narrowed by the
 -- index to the articles holding both 'of the' and 'the election', few of which fail the LIKE check.
 --
--- Pairs are of searchable words only: a word over 2047 bytes is left out of the words (004) and
--- of the in-process matcher, so a prefix phrase ending in one must not be found here either. A pair
--- keeps at most 100 characters of each word (monitor.query.sql cuts a query's words the same way),
--- so no pair passes PostgreSQL's 2047-byte limit for a lexeme. A text over 500,000
+-- The pairs only narrow, the LIKE check decides: a phrase is found exactly where its needle is in
+-- the folded text, as in the in-process matcher. So every pair is kept, even of a word too long for
+-- the word index, but with at most 100 characters of each word (monitor.query.sql cuts a query's
+-- words the same way): no pair passes PostgreSQL's 2047-byte limit for a lexeme. A text over 500,000
 -- bytes would pass the 1 MB limit of a tsvector: it records the one lexeme 'unrecorded' instead
 -- (no pair can be spelled without a space), which every phrase query accepts, so such an article is
 -- checked by LIKE alone. (No DISTINCT: a tsvector holds each lexeme once, and array_to_tsvector
@@ -21,7 +21,6 @@ CREATE FUNCTION newswatch_pairs(folded text) RETURNS tsvector
             SELECT array_to_tsvector(coalesce(array_agg(left(a, 100) || ' ' || left(b, 100)), '{}'))
               FROM (SELECT string_to_array(btrim(folded, ' '), ' ') AS w) AS s,
                    unnest(w[:cardinality(w) - 1], w[2:]) AS p (a, b)
-             WHERE octet_length(a) <= 2047 AND octet_length(b) <= 2047
         ) END
     $$;
 

@@ -39,8 +39,10 @@ class _Words:
             return words[0] in self.prefixes() if term.prefix else words[0] in self.words
         # a phrase is its needle in the text (a word over 2047 bytes may complete its prefix, as in
         # the archive); its whole words first, as a quicker refusal
-        whole = words[:-1] if term.prefix else words
-        return all(w in self.words for w in whole) and term.needle in self.folded
+        for w in words[:-1] if term.prefix else words:
+            if w not in self.words:
+                return False
+        return term.needle in self.folded
 
 
 @dataclass(frozen=True)

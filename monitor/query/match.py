@@ -5,7 +5,8 @@ as PostgreSQL tests it. Every new article is tested against every keyword, so th
 are answered from the document's set of words instead of scanning the text: a single word is in
 the text exactly when it is one of its words, a single prefix exactly when it begins one of
 them, and a phrase can only be in the text when all its words are (then the text is scanned).
-This is also how the archive answers (monitor.query.sql), word index first.
+The archive answers the same way (monitor.query.sql), by index first: words from the word index,
+a phrase narrowed by the index of adjacent word pairs, then its text scanned.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ class _Words:
 
     def has(self, term: Term) -> bool:
         words = term.words
-        if not (words[-1] in self.prefixes() if term.prefix else words[-1] in self.words):
-            return False
         if len(words) == 1:
-            return True
-        return all(w in self.words for w in words[:-1]) and term.needle in self.folded
+            return words[0] in self.prefixes() if term.prefix else words[0] in self.words
+        # a phrase is its needle in the text (a word over 2047 bytes may complete its prefix, as in
+        # the archive); its whole words first, as a quicker refusal
+        for w in words[:-1] if term.prefix else words:
+            if w not in self.words:
+                return False
+        return term.needle in self.folded
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from monitor.pipeline.fingerprint import Signature, fingerprint
 from monitor.pipeline.stories import terms as story_terms
 from monitor.query.parse import Node
 from monitor.query.snippet import snippet
-from monitor.query.sql import compile_sql, compile_title_hit
+from monitor.query.sql import compile_sql, compile_title_hit, title_hit_implies_match
 from monitor.store import fingerprints, originals, stories
+from monitor.store.title_hits import title_hits
 
 Row = dict[str, Any]
 
@@ -223,13 +224,11 @@ async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[R
         # Each group is its own newest-first query, cut at the end of the page, so neither has to
         # rank every match of a common word; the second runs only when the first cannot fill the
         # page (for `title:` queries it is empty, and looking for nothing is the slowest search).
-        # The title test comes first: titles are small, and a row that fails it never has its
-        # text's word index read.
         hit, hit_params = title_hit
         end = f.limit + f.offset
-        sql = f"SELECT a.id FROM articles a WHERE {hit} AND {matching} ORDER BY {NEWEST} LIMIT %s"
-        cur = await conn.execute(sql.encode(), [*hit_params, *params, *args, end], prepare=False)
-        ids = [r["id"] for r in await cur.fetchall()]
+        filters = (" AND ".join(where) or "TRUE", args)
+        implied = title_hit_implies_match(tree)
+        ids = await title_hits(conn, title_hit, (condition, params), filters, (f.since, f.until), end, implied)
         if len(ids) < end:
             sql = f"SELECT a.id FROM articles a WHERE {matching} AND NOT {hit} ORDER BY {NEWEST} LIMIT %s"
             cur = await conn.execute(sql.encode(), [*params, *args, *hit_params, end - len(ids)], prepare=False)

@@ -82,6 +82,41 @@ def test_newest_first_and_relevance_puts_title_matches_first(database_url: str) 
     assert ranked == [newest_title, old_title, undated, new_text]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("vote", ["new_title", "old_title", "new_text"]),  # a title hit is the whole answer
+        ("vote -football", ["old_title", "new_text"]),  # the newest title hits fail the query
+        ("vote turnout", ["old_title", "new_text"]),
+        ("vote -turnout", ["new_title"]),  # they pass
+    ],
+)
+def test_relevance_is_exact_when_the_newest_title_hits_fail_the_query(
+    database_url: str, query: str, expected: list[str]
+) -> None:
+    # A page of one article checks the newest few title hits against the query first: here they
+    # all fail `-football`, and the older title hit must still come first.
+    t0 = datetime(2024, 2, 1, tzinfo=UTC)
+
+    async def work(conn: psycopg.AsyncConnection) -> tuple[list[int], dict[int, str]]:
+        names = {await put(conn, "Vote", "turnout was high", published_at=t0): "old_title"}
+        for i in range(6):
+            names[await put(conn, "Vote today", "then football", published_at=t0 + timedelta(days=2, hours=i))] = (
+                "new_title"
+            )
+        names[await put(conn, "Polls", "a vote and its turnout", published_at=t0 + timedelta(days=1))] = "new_text"
+        pages = []
+        for offset in range(10):
+            pages += ids(await search(conn, parse(query), Filters(limit=1, offset=offset, sort="relevance")))
+        return pages, names
+
+    pages, names = run(database_url, work)
+    found = [names[i] for i in pages]
+    assert [n for i, n in enumerate(found) if n not in found[:i]] == expected
+    assert len(pages) == len(set(pages))
+    assert found.count("new_title") == (6 if "new_title" in expected else 0)
+
+
 @pytest.mark.parametrize("sort", ["newest", "relevance"])
 def test_pages_cover_every_article_once_even_with_equal_dates(database_url: str, sort: str) -> None:
     same_time = datetime(2024, 2, 7, tzinfo=UTC)

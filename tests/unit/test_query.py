@@ -6,6 +6,7 @@ import pytest
 
 from monitor.query import QueryError, fold, parse
 from monitor.query.match import Doc, evaluate
+from monitor.query.sql import title_hit_implies_match
 from tests.query_cases import CASES, MALFORMED
 
 FOLDING = [
@@ -68,3 +69,22 @@ def test_the_dotted_capital_i_leaves_no_combining_dot() -> None:
 def test_an_empty_query_matches_everything() -> None:
     assert parse("   ") is None
     assert evaluate(None, doc("anything"))
+
+
+@pytest.mark.parametrize(
+    ("query", "implied"),
+    [
+        ("vote", True),
+        ("elect*", True),
+        ('"snap election"', True),
+        ("title:vote", True),
+        ('vote OR "snap election" OR (elect* OR title:poll)', True),
+        ("vote turnout", False),  # the title may hold one of them only
+        ("vote -football", False),
+        ("vote OR (turnout -football)", False),
+        ("source:trend vote", False),
+        ("lang:en", False),
+    ],
+)
+def test_a_title_hit_implies_a_match_only_for_words_and_phrases_joined_by_or(query: str, implied: bool) -> None:
+    assert title_hit_implies_match(parse(query)) is implied

@@ -91,7 +91,7 @@ def write(sources: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def load(conn: AsyncConnection, data: bytes) -> tuple[int, int]:
+async def load(conn: AsyncConnection[Any], data: bytes) -> tuple[int, int]:
     """Add the document's feeds as sources: (added, skipped because a source of that name exists)."""
     found = read(data)
     added = 0

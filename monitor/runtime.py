@@ -15,7 +15,10 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
     from scrapy.utils.reactor import install_reactor
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
-    from twisted.internet import defer, reactor
+    from twisted.internet import defer
+    from twisted.internet import reactor as _reactor
+
+    reactor: Any = _reactor  # the installed AsyncioSelectorReactor; twisted's interfaces don't type it
 
     outcome: dict[str, Any] = {}
 
@@ -24,16 +27,16 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
 
         def done(result: Any) -> None:
             outcome["result"] = result
-            reactor.stop()  # type: ignore[attr-defined]
+            reactor.stop()
 
         def failed(failure: Any) -> None:
             outcome["error"] = failure.value
-            reactor.stop()  # type: ignore[attr-defined]
+            reactor.stop()
 
         defer.Deferred.fromFuture(task).addCallbacks(done, failed)
 
-    reactor.callWhenRunning(start)  # type: ignore[attr-defined]
-    reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+    reactor.callWhenRunning(start)
+    reactor.run(installSignalHandlers=False)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]  # type: ignore[no-any-return]

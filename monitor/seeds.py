@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from psycopg import AsyncConnection
 
@@ -30,7 +31,7 @@ class Loaded:
     indexed: int = 0  # stored articles (seeds first) newly entered in the duplicates index
 
 
-async def index_archive(conn: AsyncConnection) -> int:
+async def index_archive(conn: AsyncConnection[Any]) -> int:
     """Fingerprint every stored article that has no fingerprint yet: seeds of an archive older than
     the duplicates index, and the articles stored before it, so that copies of them are recognised."""
     done = after = 0
@@ -52,7 +53,7 @@ def _read(path: Path) -> dict:
         return tomllib.load(f)
 
 
-async def load(conn: AsyncConnection, folder: Path = SEEDS_DIR) -> Loaded:
+async def load(conn: AsyncConnection[Any], folder: Path = SEEDS_DIR) -> Loaded:
     loaded = Loaded()
     await sources.ensure(conn, SEED_SOURCE, "seed:", kind="seed", interval_s=86400)
     seed_source = await sources.get(conn, SEED_SOURCE)

@@ -8,6 +8,7 @@ on a schema older (or newer) than this code.
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 from psycopg import AsyncConnection
 
@@ -27,7 +28,7 @@ def available() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def applied(conn: AsyncConnection) -> set[int]:
+async def applied(conn: AsyncConnection[Any]) -> set[int]:
     exists = await (await conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok")).fetchone()
     if not exists or not _first(exists):
         return set()
@@ -35,7 +36,7 @@ async def applied(conn: AsyncConnection) -> set[int]:
     return {_first(r) for r in rows}
 
 
-async def migrate(conn: AsyncConnection) -> list[int]:
+async def migrate(conn: AsyncConnection[Any]) -> list[int]:
     """Apply what is missing; returns the versions applied now. `conn` must be in autocommit mode."""
     done: list[int] = []
     await conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
@@ -57,7 +58,7 @@ async def migrate(conn: AsyncConnection) -> list[int]:
     return done
 
 
-async def require_current(conn: AsyncConnection) -> None:
+async def require_current(conn: AsyncConnection[Any]) -> None:
     have = await applied(conn)
     want = {v for v, _, _ in available()}
     if have - want:

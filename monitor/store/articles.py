@@ -46,7 +46,9 @@ class NewArticle:
     keyword_ids: tuple[int, ...] = ()  # the watched keywords it matches, stored with it
 
 
-async def known(conn: AsyncConnection, source_id: int, urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
+async def known(
+    conn: AsyncConnection[Any], source_id: int, urls: list[str], guids: list[str]
+) -> tuple[set[str], set[str]]:
     """Which of these canonical URLs, and which of this source's GUIDs, are already stored."""
     cur = await conn.execute(
         "SELECT url, guid, source_id FROM articles WHERE url = ANY(%s) OR (source_id = %s AND guid = ANY(%s))",
@@ -56,7 +58,7 @@ async def known(conn: AsyncConnection, source_id: int, urls: list[str], guids: l
     return {r["url"] for r in rows}, {r["guid"] for r in rows if r["guid"] and r["source_id"] == source_id}
 
 
-async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] | None:
+async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | None] | None:
     """Store `a` once, with its keyword matches: returns (id, duplicate_of) for a new row, None
     when its URL or GUID is known.
 
@@ -131,7 +133,7 @@ async def save(conn: AsyncConnection, a: NewArticle) -> tuple[int, int | None] |
     return row["id"], original.article_id if original else None
 
 
-async def add_matches(conn: AsyncConnection, article_id: int, keyword_ids: list[int]) -> None:
+async def add_matches(conn: AsyncConnection[Any], article_id: int, keyword_ids: list[int]) -> None:
     if keyword_ids:
         await conn.execute(
             "INSERT INTO article_keywords (article_id, keyword_id) SELECT %s, unnest(%s::bigint[])"
@@ -200,7 +202,7 @@ def _filters(f: Filters) -> tuple[list[str], list[Any]]:
     return where, args
 
 
-async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[Row]:
+async def search(conn: AsyncConnection[Any], tree: Node | None, f: Filters) -> list[Row]:
     """One page of the articles matching `tree` and the filters, each with a `snippet`: the
     (text, marked) segments of monitor.query.snippet around the matched words.
 
@@ -247,12 +249,12 @@ async def search(conn: AsyncConnection, tree: Node | None, f: Filters) -> list[R
     return rows
 
 
-async def get(conn: AsyncConnection, article_id: int) -> Row | None:
+async def get(conn: AsyncConnection[Any], article_id: int) -> Row | None:
     cur = await conn.execute((SELECT_ARTICLE + " WHERE a.id = %s").encode(), (article_id,))
     return await cur.fetchone()
 
 
-async def copies(conn: AsyncConnection, article_id: int) -> list[Row]:
+async def copies(conn: AsyncConnection[Any], article_id: int) -> list[Row]:
     """The republications of an article (or seed): outlet, URL, first seen, similarity."""
     cur = await conn.execute(
         "SELECT id, outlet, url, stored_at AS first_seen, similarity FROM articles"
@@ -262,7 +264,7 @@ async def copies(conn: AsyncConnection, article_id: int) -> list[Row]:
     return await cur.fetchall()
 
 
-async def totals(conn: AsyncConnection) -> Row:
+async def totals(conn: AsyncConnection[Any]) -> Row:
     cur = await conn.execute(
         "SELECT count(*) AS articles, count(*) FILTER (WHERE duplicate_of IS NOT NULL) AS duplicates,"
         " count(*) FILTER (WHERE is_seed) AS seeds,"

@@ -21,7 +21,7 @@ CARRIERS = """
 """
 
 
-async def outlet_counts(conn: AsyncConnection, ids: list[int]) -> dict[int, int]:
+async def outlet_counts(conn: AsyncConnection[Any], ids: list[int]) -> dict[int, int]:
     """For each article id, how many distinct outlets carried it (see CARRIERS)."""
     if not ids:
         return {}
@@ -42,7 +42,7 @@ async def outlet_counts(conn: AsyncConnection, ids: list[int]) -> dict[int, int]
     return {r["id"]: r["outlets"] for r in await cur.fetchall()}
 
 
-async def story_members(conn: AsyncConnection, article: Row) -> list[Row]:
+async def story_members(conn: AsyncConnection[Any], article: Row) -> list[Row]:
     """Every article that carried `article`'s story (see CARRIERS), earliest published first."""
     cur = await conn.execute(
         "SELECT c.id, c.outlet, c.url, c.title, c.published_at, c.stored_at AS first_seen, c.duplicate_of,"

@@ -16,7 +16,7 @@ Row = dict[str, Any]
 COMMIT_SLACK = "10 minutes"
 
 
-async def candidates(conn: AsyncConnection, subscriber_id: int, now: datetime) -> list[Row]:
+async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: datetime) -> list[Row]:
     """Articles for the subscriber's next digest: stored up to `now` since their previous digest (or
     in the day before they subscribed), matching their keywords, not duplicates or seed copies, never
     put in one of their digests before."""
@@ -48,7 +48,7 @@ async def candidates(conn: AsyncConnection, subscriber_id: int, now: datetime) -
     return await cur.fetchall()
 
 
-async def carriers(conn: AsyncConnection, stories: list[int]) -> list[Row]:
+async def carriers(conn: AsyncConnection[Any], stories: list[int]) -> list[Row]:
     """Every article that carried these stories (members of the story, and copies of its members
     from other outlets), seeds and their copies left out: who else published it."""
     cur = await conn.execute(
@@ -69,7 +69,7 @@ async def carriers(conn: AsyncConnection, stories: list[int]) -> list[Row]:
 
 
 async def create(
-    conn: AsyncConnection,
+    conn: AsyncConnection[Any],
     subscriber_id: int,
     message_id: str,
     local_date: date,
@@ -104,7 +104,7 @@ async def create(
     return int(row["id"])
 
 
-async def give_up_doubtful(conn: AsyncConnection) -> list[Row]:
+async def give_up_doubtful(conn: AsyncConnection[Any]) -> list[Row]:
     """Fail the digests whose sender died mid-send a second time: the one re-send the outbox allows
     was spent, and a third copy would be worse than none."""
     cur = await conn.execute(
@@ -119,7 +119,7 @@ async def give_up_doubtful(conn: AsyncConnection) -> list[Row]:
     return await cur.fetchall()
 
 
-async def claim(conn: AsyncConnection, lease_s: float, subscriber_id: int | None = None) -> Row | None:
+async def claim(conn: AsyncConnection[Any], lease_s: float, subscriber_id: int | None = None) -> Row | None:
     """Lease one pending digest of an active subscriber (one subscriber's, or any) for sending. A
     digest left in flight by a dead sender comes back once its lease expires, counted as a re-send."""
     cur = await conn.execute(
@@ -139,7 +139,7 @@ async def claim(conn: AsyncConnection, lease_s: float, subscriber_id: int | None
     return await cur.fetchone()
 
 
-async def renew(conn: AsyncConnection, digest_id: int, lease_s: float) -> None:
+async def renew(conn: AsyncConnection[Any], digest_id: int, lease_s: float) -> None:
     """The sender is alive and still sending: keep the digest's lease."""
     await conn.execute(
         "UPDATE digests SET claimed_until = now() + make_interval(secs => %s) WHERE id = %s AND in_flight",
@@ -147,7 +147,7 @@ async def renew(conn: AsyncConnection, digest_id: int, lease_s: float) -> None:
     )
 
 
-async def mark_sent(conn: AsyncConnection, digest_id: int) -> None:
+async def mark_sent(conn: AsyncConnection[Any], digest_id: int) -> None:
     await conn.execute(
         "UPDATE digests SET status = 'sent', sent_at = now(), claimed_until = NULL, in_flight = false,"
         " last_error = NULL WHERE id = %s",
@@ -155,7 +155,7 @@ async def mark_sent(conn: AsyncConnection, digest_id: int) -> None:
     )
 
 
-async def mark_failed(conn: AsyncConnection, digest_id: int, reason: str) -> None:
+async def mark_failed(conn: AsyncConnection[Any], digest_id: int, reason: str) -> None:
     """Record the failure, and free its articles for the subscriber's next digest: they never got them."""
     async with conn.transaction():
         await conn.execute(
@@ -166,7 +166,7 @@ async def mark_failed(conn: AsyncConnection, digest_id: int, reason: str) -> Non
         await conn.execute("DELETE FROM digest_items WHERE digest_id = %s", (digest_id,))
 
 
-async def retry_later(conn: AsyncConnection, digest_id: int, reason: str, delay_s: float) -> None:
+async def retry_later(conn: AsyncConnection[Any], digest_id: int, reason: str, delay_s: float) -> None:
     """The send surely did not happen (the server said so, or never answered): try again after `delay_s`."""
     await conn.execute(
         "UPDATE digests SET last_error = %s, in_flight = false, claimed_until = now() + make_interval(secs => %s)"
@@ -175,7 +175,7 @@ async def retry_later(conn: AsyncConnection, digest_id: int, reason: str, delay_
     )
 
 
-async def outbox_state(conn: AsyncConnection) -> Row:
+async def outbox_state(conn: AsyncConnection[Any]) -> Row:
     cur = await conn.execute(
         "SELECT count(*) FILTER (WHERE status = 'pending') AS pending,"
         " count(*) FILTER (WHERE status = 'sent') AS sent,"
@@ -186,7 +186,7 @@ async def outbox_state(conn: AsyncConnection) -> Row:
     return row
 
 
-async def failures(conn: AsyncConnection, limit: int = 20) -> list[Row]:
+async def failures(conn: AsyncConnection[Any], limit: int = 20) -> list[Row]:
     """The most recent failed digests, with the server's reason."""
     cur = await conn.execute(
         """
@@ -201,7 +201,7 @@ async def failures(conn: AsyncConnection, limit: int = 20) -> list[Row]:
     return await cur.fetchall()
 
 
-async def exists_for_day(conn: AsyncConnection, subscriber_id: int, local_date: date) -> bool:
+async def exists_for_day(conn: AsyncConnection[Any], subscriber_id: int, local_date: date) -> bool:
     """Whether that local day's digest was already prepared (whatever became of it)."""
     cur = await conn.execute(
         "SELECT 1 FROM digests WHERE subscriber_id = %s AND local_date = %s",
@@ -210,7 +210,7 @@ async def exists_for_day(conn: AsyncConnection, subscriber_id: int, local_date: 
     return await cur.fetchone() is not None
 
 
-async def recent(conn: AsyncConnection, limit: int = 100, offset: int = 0) -> list[Row]:
+async def recent(conn: AsyncConnection[Any], limit: int = 100, offset: int = 0) -> list[Row]:
     """Digests newest first, for the web: to whom, status, attempts, last error, how many articles."""
     cur = await conn.execute(
         """
@@ -226,7 +226,7 @@ async def recent(conn: AsyncConnection, limit: int = 100, offset: int = 0) -> li
     return await cur.fetchall()
 
 
-async def message(conn: AsyncConnection, digest_id: int) -> Row | None:
+async def message(conn: AsyncConnection[Any], digest_id: int) -> Row | None:
     """One digest with its whole stored message (bytes), or None."""
     cur = await conn.execute(
         "SELECT d.*, s.email FROM digests d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.id = %s",

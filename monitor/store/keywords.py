@@ -22,7 +22,7 @@ def checked(query: str) -> Node:
     return tree
 
 
-async def _match_archive(conn: AsyncConnection, keyword_id: int, tree: Node) -> None:
+async def _match_archive(conn: AsyncConnection[Any], keyword_id: int, tree: Node) -> None:
     condition, params = compile_sql(tree)
     await conn.execute(
         (
@@ -32,7 +32,7 @@ async def _match_archive(conn: AsyncConnection, keyword_id: int, tree: Node) -> 
     )
 
 
-async def add(conn: AsyncConnection, name: str, query: str) -> Row:
+async def add(conn: AsyncConnection[Any], name: str, query: str) -> Row:
     """Save the keyword and match the whole archive at once, so its history is there."""
     tree = checked(query)
     try:
@@ -46,7 +46,7 @@ async def add(conn: AsyncConnection, name: str, query: str) -> Row:
     return row
 
 
-async def edit(conn: AsyncConnection, name: str, query: str) -> Row:
+async def edit(conn: AsyncConnection[Any], name: str, query: str) -> Row:
     """Give the keyword a new query and match the whole archive again: its history is then what
     the new query would have caught (articles already mailed are not mailed again)."""
     tree = checked(query)
@@ -60,7 +60,7 @@ async def edit(conn: AsyncConnection, name: str, query: str) -> Row:
     return row
 
 
-async def ensure(conn: AsyncConnection, name: str, query: str) -> bool:
+async def ensure(conn: AsyncConnection[Any], name: str, query: str) -> bool:
     """Add the keyword unless one of that name exists; True when added."""
     exists = await (await conn.execute("SELECT 1 FROM keywords WHERE name = %s", (name,))).fetchone()
     if exists:
@@ -69,7 +69,7 @@ async def ensure(conn: AsyncConnection, name: str, query: str) -> bool:
     return True
 
 
-async def preview(conn: AsyncConnection, query: str, days: int = 30) -> tuple[int, list[Row]]:
+async def preview(conn: AsyncConnection[Any], query: str, days: int = 30) -> tuple[int, list[Row]]:
     """How many articles stored in the last `days` the query matches, and up to three of them."""
     condition, params = compile_sql(checked(query))
     recent = "a.stored_at > now() - make_interval(days => %s) AND a.duplicate_of IS NULL AND "
@@ -89,7 +89,7 @@ async def preview(conn: AsyncConnection, query: str, days: int = 30) -> tuple[in
     return count, await cur.fetchall()
 
 
-async def list_all(conn: AsyncConnection) -> list[Row]:
+async def list_all(conn: AsyncConnection[Any]) -> list[Row]:
     cur = await conn.execute(
         "SELECT k.*, (SELECT count(*) FROM article_keywords ak WHERE ak.keyword_id = k.id) AS articles"
         " FROM keywords k ORDER BY k.name"
@@ -97,13 +97,13 @@ async def list_all(conn: AsyncConnection) -> list[Row]:
     return await cur.fetchall()
 
 
-async def trees(conn: AsyncConnection) -> list[tuple[int, str, Node]]:
+async def trees(conn: AsyncConnection[Any]) -> list[tuple[int, str, Node]]:
     """(id, name, tree) of every keyword, for matching new articles."""
     rows = await (await conn.execute("SELECT id, name, query FROM keywords ORDER BY id")).fetchall()
     return [(r["id"], r["name"], checked(r["query"])) for r in rows]
 
 
-async def remove(conn: AsyncConnection, name: str) -> None:
+async def remove(conn: AsyncConnection[Any], name: str) -> None:
     """Forget the keyword and its matches; the articles stay."""
     cur = await conn.execute("DELETE FROM keywords WHERE name = %s RETURNING id", (name,))
     if await cur.fetchone() is None:

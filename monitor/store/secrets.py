@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from psycopg import AsyncConnection
 
 
-async def get_or_create(conn: AsyncConnection, name: str) -> str:
+async def get_or_create(conn: AsyncConnection[Any], name: str) -> str:
     """The secret called `name`, generated (256 random bits) the first time anyone asks."""
     await conn.execute(
         "INSERT INTO app_secrets (name, value) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING",

@@ -15,7 +15,7 @@ Row = dict[str, Any]
 
 
 async def add(
-    conn: AsyncConnection,
+    conn: AsyncConnection[Any],
     email: str,
     keywords: list[str] | None,
     send_at: time,
@@ -47,18 +47,18 @@ async def add(
     return row
 
 
-async def get(conn: AsyncConnection, email: str) -> Row:
+async def get(conn: AsyncConnection[Any], email: str) -> Row:
     row = await (await conn.execute("SELECT * FROM subscribers WHERE email = %s", (email,))).fetchone()
     if row is None:
         raise UsageError(f"subscribers: no subscriber {email!r} (see `newswatch subscribers list`)")
     return row
 
 
-async def by_id(conn: AsyncConnection, subscriber_id: int) -> Row | None:
+async def by_id(conn: AsyncConnection[Any], subscriber_id: int) -> Row | None:
     return await (await conn.execute("SELECT * FROM subscribers WHERE id = %s", (subscriber_id,))).fetchone()
 
 
-async def list_all(conn: AsyncConnection, active_only: bool = False) -> list[Row]:
+async def list_all(conn: AsyncConnection[Any], active_only: bool = False) -> list[Row]:
     cur = await conn.execute(
         """
         SELECT s.*,
@@ -75,13 +75,13 @@ async def list_all(conn: AsyncConnection, active_only: bool = False) -> list[Row
     return await cur.fetchall()
 
 
-async def remove(conn: AsyncConnection, email: str) -> None:
+async def remove(conn: AsyncConnection[Any], email: str) -> None:
     cur = await conn.execute("DELETE FROM subscribers WHERE email = %s RETURNING id", (email,))
     if await cur.fetchone() is None:
         raise UsageError(f"subscribers: no subscriber {email!r} (see `newswatch subscribers list`)")
 
 
-async def unsubscribe(conn: AsyncConnection, subscriber_id: int) -> bool:
+async def unsubscribe(conn: AsyncConnection[Any], subscriber_id: int) -> bool:
     """Stop this subscriber's digests, including any not sent yet; False when they were already
     unsubscribed (a second click, or a mail provider's one-click POST after the reader's)."""
     async with conn.transaction():

@@ -31,7 +31,7 @@ CANDIDATES = 4  # candidates checked per article of the page, when a title hit m
 
 
 async def title_hits(
-    conn: AsyncConnection,
+    conn: AsyncConnection[Any],
     hit: Sql,
     query: Sql,
     filters: Sql,
@@ -62,7 +62,7 @@ async def title_hits(
     return [r["id"] for r in await cur.fetchall()]
 
 
-async def _windows(conn: AsyncConnection, since: datetime | None, until: datetime | None) -> list[datetime | None]:
+async def _windows(conn: AsyncConnection[Any], since: datetime | None, until: datetime | None) -> list[datetime | None]:
     """Where each window begins, counted back from the newest publication time searched (not after
     `until`, nor now), then None: no window. One that begins before `since` is the whole search."""
     cur = await conn.execute(
@@ -74,7 +74,7 @@ async def _windows(conn: AsyncConnection, since: datetime | None, until: datetim
     return [start for start in starts if since is None or start > since] + [None]
 
 
-async def _check(conn: AsyncConnection, candidates: list[int], query: Sql, end: int) -> list[int]:
+async def _check(conn: AsyncConnection[Any], candidates: list[int], query: Sql, end: int) -> list[int]:
     condition, params = query
     sql = f"SELECT a.id FROM articles a WHERE a.id = ANY(%s) AND {condition} ORDER BY {NEWEST} LIMIT %s"
     cur = await conn.execute(sql.encode(), [candidates, *params, end], prepare=False)

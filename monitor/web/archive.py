@@ -20,7 +20,7 @@ class Results:
     more: bool  # whether a next page exists
 
 
-async def find(conn: AsyncConnection, search: Search) -> Results:
+async def find(conn: AsyncConnection[Any], search: Search) -> Results:
     rows = await articles.search(conn, search.tree, search.filters)
     more = len(rows) > search.limit
     rows = rows[: search.limit]
@@ -31,7 +31,7 @@ async def find(conn: AsyncConnection, search: Search) -> Results:
     return Results(rows, more)
 
 
-async def article(conn: AsyncConnection, article_id: int) -> Row | None:
+async def article(conn: AsyncConnection[Any], article_id: int) -> Row | None:
     """The article with `story` (every member: outlet, URL, time) and `copies` (its republications)."""
     row = await articles.get(conn, article_id)
     if row is None:

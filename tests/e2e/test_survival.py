@@ -55,7 +55,7 @@ def test_sigkill_in_the_middle_of_a_poll_loses_nothing_and_stores_nothing_twice(
     publish(site, "Stuck", 4)
     for p in slow_pages:
         site.delays[p] = 0.4
-    site.delays["/sv/Stuck.rss"] = 8  # claimed, fetching its feed, when the worker dies
+    site.delays["/sv/Stuck.rss"] = 20  # claimed, fetching its feed, when the worker dies
     add_feeds(cli, site, ["Pages", "Stuck"])
 
     with Worker(cli, "first") as first:

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import LANGS, Vocabulary, _sentence  # noqa: E402
-from bench.ingest import database_url  # noqa: E402
+from bench.ingest import database_url, worker_cpu  # noqa: E402
 
 NEW_PER_MINUTE = 2
 WARM = 18  # items of each feed already in the archive when the soak starts
@@ -153,10 +153,9 @@ def group_pids(leader: int) -> list[int]:
 
 def cpu_s(pid: int) -> float:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+        return worker_cpu(pid)
+    except OSError:  # the process ended between listing and reading
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:

@@ -85,6 +85,19 @@ def wait_for(what: Callable[[], Any], timeout: float, message: Callable[[], str]
     raise AssertionError(f"timed out after {timeout} s waiting; {message()}")
 
 
+def a_due_subscriber(cli: Cli, database_url: str) -> None:
+    """A subscriber whose send time (00:00 UTC) passed today while no service ran, and an article
+    for them; the real outlets of seeds/ disabled."""
+    from tests.e2e.test_digest_cli import ANALYST, an_election_article
+
+    cli("init")
+    an_election_article(database_url)
+    cli("subscribers", "add", ANALYST, "--at", "00:00", "--tz", "UTC")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE sources SET enabled = false")  # nothing may touch the internet
+        conn.execute("UPDATE subscribers SET created_at = now() - interval '2 days'")  # subscribed before today
+
+
 class Worker:
     """`newswatch --log-format json run --no-web` in a process of its own, its log in a file."""
 

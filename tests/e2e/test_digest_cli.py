@@ -5,10 +5,6 @@ the catch-up of a digest whose send time passed while the service was down."""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
-import time
 
 import psycopg
 
@@ -112,34 +108,12 @@ def test_a_malformed_address_or_unknown_zone_is_a_usage_error(cli: Cli) -> None:
 def test_the_service_catches_up_a_digest_missed_while_it_was_down(
     cli: Cli, mailbox: Mailbox, database_url: str
 ) -> None:
-    cli("init")
-    an_election_article(database_url)
-    cli("subscribers", "add", ANALYST, "--at", "00:00", "--tz", "UTC")
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("UPDATE sources SET enabled = false")  # real outlets: nothing may touch the internet
-        # subscribed two days ago: today's 00:00 UTC send time passed while no service ran
-        conn.execute("UPDATE subscribers SET created_at = now() - interval '2 days'")
-    log = cli.home / "run.log"
-    with (
-        log.open("w") as err,
-        subprocess.Popen(
-            [sys.executable, "-m", "monitor", "run", "--no-web"],
-            env={**cli.env, "NEWSWATCH_SMTP_URL": mailbox.url},
-            cwd=cli.home,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        ) as proc,
-    ):
-        try:
-            deadline = time.monotonic() + 60
-            while not mailbox.messages and time.monotonic() < deadline and proc.poll() is None:
-                time.sleep(0.2)
-            assert len(mailbox.messages) == 1, log.read_text()
-            proc.send_signal(signal.SIGTERM)
-            assert proc.wait(timeout=30) == 0
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+    from tests.e2e.survival import Worker, a_due_subscriber, wait_for
+
+    a_due_subscriber(cli, database_url)
+    with Worker(cli, "run", NEWSWATCH_SMTP_URL=mailbox.url) as worker:
+        wait_for(lambda: mailbox.messages, 60, lambda: worker.log.read_text())
+        assert len(mailbox.messages) == 1, worker.log.read_text()
+        assert worker.terminate()[0] == 0
     assert mailbox.messages[0]["To"] == ANALYST
     assert len(mailbox.messages) == 1

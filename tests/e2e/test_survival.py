@@ -10,7 +10,7 @@ import time
 import psycopg
 
 from tests.conftest import Cli, Mailbox
-from tests.e2e.survival import Worker, add_feeds, publish, stored, wait_for
+from tests.e2e.survival import Worker, a_due_subscriber, add_feeds, publish, stored, wait_for
 from tests.site.server import Site
 
 
@@ -87,23 +87,6 @@ def test_sigkill_in_the_middle_of_a_poll_loses_nothing_and_stores_nothing_twice(
             16,
             16,
         )
-
-
-def a_due_subscriber(cli: Cli, database_url: str) -> None:
-    """A subscriber whose send time passed today, and an article for them."""
-    cli("init")
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("UPDATE sources SET enabled = false")
-        conn.execute("INSERT INTO keywords (name, query) VALUES ('election', 'election') ON CONFLICT DO NOTHING")
-        conn.execute(
-            "WITH a AS (INSERT INTO articles (outlet, url, title, text, stored_at) VALUES"
-            " ('Trend', 'https://en.trend.az/1001.html', 'Turnout passes sixty percent in the election',"
-            "  'The election went on.', now() - interval '1 hour') RETURNING id)"
-            " INSERT INTO article_keywords SELECT a.id, k.id FROM a, keywords k WHERE k.name = 'election'"
-        )
-    cli("subscribers", "add", "analyst@example.org", "--at", "00:00", "--tz", "UTC")
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("UPDATE subscribers SET created_at = now() - interval '2 days'")
 
 
 def test_sigkill_in_the_middle_of_a_digest_sends_it_at_most_once_more(

@@ -35,7 +35,9 @@ def fold_word_chars(text: str) -> str:
     for letter, mark in _KEEP.items():
         text = text.replace(letter, mark)
     text = text.casefold()
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFKD", text)
+    for mark in {ch for ch in set(text) if unicodedata.combining(ch)}:  # a few per text: each removed at C speed
+        text = text.replace(mark, "")
     for mark, letter in _RESTORE.items():
         text = text.replace(mark, letter)
     return unicodedata.normalize("NFC", text).replace("ə", "a")

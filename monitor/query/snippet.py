@@ -68,9 +68,11 @@ def _spans_by_token(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:
     return sorted(found)
 
 
-def _spans(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:
+def _spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     """(start, end) of each passage of `text` that one of the terms matches: searched in the folded
     characters when they line up with the text's (fast), else token by token."""
+    if not terms:
+        return []
     folded = _aligned(text)
     if folded is None:
         return _spans_by_token(text, terms)

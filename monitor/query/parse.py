@@ -208,18 +208,3 @@ def positive_terms(node: Node | None) -> list[Term]:
     if isinstance(node, Not):
         return []
     raise TypeError(node)
-
-
-def text_part(node: Node | None) -> Node | None:
-    """The tree without the `source:` and `lang:` terms that every match must satisfy (the parts of
-    a top-level AND): what it asks of the words of a text. None when nothing is left."""
-
-    def field_only(n: Node) -> bool:
-        return isinstance(n, Term) and n.field in ("source", "lang") or isinstance(n, Not) and field_only(n.part)
-
-    if node is None or field_only(node):
-        return None
-    if isinstance(node, And):
-        kept = tuple(p for p in node.parts if not field_only(p))
-        return kept[0] if len(kept) == 1 else And(kept) if kept else None
-    return node

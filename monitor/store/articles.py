@@ -12,11 +12,10 @@ from psycopg.types.json import Jsonb
 from monitor.errors import NewswatchError, UsageError
 from monitor.pipeline.fingerprint import Signature, fingerprint
 from monitor.pipeline.stories import terms as story_terms
-from monitor.query.parse import Node, text_part
+from monitor.query.parse import Node
 from monitor.query.snippet import snippet
 from monitor.query.sql import compile_sql, compile_title_hit, title_hit_implies_match
 from monitor.store import fingerprints, originals, stories
-from monitor.store.newest import newest_ids
 from monitor.store.title_hits import title_hits
 
 Row = dict[str, Any]
@@ -170,6 +169,9 @@ SELECT_ARTICLE = """
       FROM articles a
 """
 
+# The one order of results (newest first, then id), so pages never overlap or skip an article.
+NEWEST = "a.published_at DESC NULLS LAST, a.id DESC"
+
 
 def _filters(f: Filters) -> tuple[list[str], list[Any]]:
     where: list[str] = []
@@ -212,24 +214,27 @@ async def search(conn: AsyncConnection[Any], tree: Node | None, f: Filters) -> l
         raise UsageError(f"search: unknown sort {f.sort!r} (one of: {', '.join(SORTS)})")
     condition, params = compile_sql(tree)
     where, args = _filters(f)
-    filters = (" AND ".join(where) or "TRUE", args)
-    text = compile_sql(text_part(tree))
+    matching = " AND ".join([condition, *where])
     title_hit = compile_title_hit(tree) if f.sort == "relevance" else None
-    # Pick the page's ids first, then read the full rows of those few only.
+    # Pick the page's ids first (never a prepared, generic plan: the best plan depends on how
+    # rare the searched words are), then read the full rows of those few only.
     if title_hit is None:
-        matching = (f"{condition} AND {filters[0]}", [*params, *args])
-        ids = await newest_ids(conn, matching, text, f.limit, f.offset)
+        sql = f"SELECT a.id FROM articles a WHERE {matching} ORDER BY {NEWEST} LIMIT %s OFFSET %s"
+        cur = await conn.execute(sql.encode(), [*params, *args, f.limit, f.offset], prepare=False)
+        ids = [r["id"] for r in await cur.fetchall()]
     else:
         # Each group is its own newest-first query, cut at the end of the page, so neither has to
         # rank every match of a common word; the second runs only when the first cannot fill the
         # page (for `title:` queries it is empty, and looking for nothing is the slowest search).
         hit, hit_params = title_hit
         end = f.limit + f.offset
+        filters = (" AND ".join(where) or "TRUE", args)
         implied = title_hit_implies_match(tree)
         ids = await title_hits(conn, title_hit, (condition, params), filters, (f.since, f.until), end, implied)
         if len(ids) < end:
-            rest = (f"{condition} AND {filters[0]} AND NOT {hit}", [*params, *args, *hit_params])
-            ids += await newest_ids(conn, rest, text, end - len(ids))
+            sql = f"SELECT a.id FROM articles a WHERE {matching} AND NOT {hit} ORDER BY {NEWEST} LIMIT %s"
+            cur = await conn.execute(sql.encode(), [*params, *args, *hit_params, end - len(ids)], prepare=False)
+            ids += [r["id"] for r in await cur.fetchall()]
         ids = ids[f.offset : end]
     cur = await conn.execute(
         (

@@ -23,10 +23,9 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from monitor.store.newest import NEWEST
-
 Sql = tuple[str, list[Any]]  # a condition and its parameters, in order
 
+NEWEST = "a.published_at DESC NULLS LAST, a.id DESC"  # as monitor.store.articles
 SPANS = (timedelta(days=30), timedelta(days=120), timedelta(days=480))  # then no window
 CANDIDATES = 4  # candidates checked per article of the page, when a title hit may not match
 

@@ -13,12 +13,9 @@ from psycopg.rows import dict_row
 
 from monitor.errors import UsageError
 from monitor.query import parse
-from monitor.query.parse import text_part
 from monitor.query.snippet import plain
-from monitor.query.sql import compile_sql
 from monitor.store import keywords
 from monitor.store.articles import Filters, search
-from monitor.store.newest import few_matches
 from tests.integration.archive import put
 from tests.query_cases import CASES
 
@@ -136,37 +133,6 @@ def test_pages_cover_every_article_once_even_with_equal_dates(database_url: str,
 
     stored, pages = run(database_url, work)
     assert sorted(pages) == sorted(stored)
-
-
-def test_rare_words_are_read_from_the_word_index_and_common_ones_walked_newest_first(database_url: str) -> None:
-    """A word in 3 of 400 articles: reading its 3 matches beats walking the archive until a page of
-    20 is full; a word in every article, the other way round. Both pages are the newest matches."""
-    t0 = datetime(2024, 1, 1, tzinfo=UTC)
-
-    async def work(conn: psycopg.AsyncConnection) -> dict[str, tuple[bool, list[int], list[int]]]:
-        stored = []  # (published_at, id, words)
-        for i in range(400):
-            when, text = t0 + timedelta(hours=i * 37 % 400), "election news" + (" filibuster" if i % 150 == 7 else "")
-            stored.append((when, await put(conn, f"Item {i}", text, published_at=when), set(text.split())))
-        await conn.execute("ANALYZE articles")
-        newest_first = sorted(stored, reverse=True)
-        seen = {}
-        for query, words in [
-            ("filibuster", {"filibuster"}),
-            ("election", {"election"}),
-            ("lang:en filibuster", {"filibuster"}),
-        ]:
-            tree = parse(query)
-            few = await few_matches(conn, compile_sql(text_part(tree)), 20)
-            expected = [i for _, i, has in newest_first if words <= has][:20]
-            seen[query] = (few, ids(await search(conn, tree, Filters(limit=20))), expected)
-        return seen
-
-    seen = run(database_url, work)
-    assert seen["filibuster"][0] is True and seen["lang:en filibuster"][0] is True
-    assert seen["election"][0] is False
-    for _, found, expected in seen.values():
-        assert found == expected and found
 
 
 def test_the_word_indexes_stay_in_the_row_and_the_texts_leave_it_first(database_url: str) -> None:

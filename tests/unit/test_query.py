@@ -6,7 +6,6 @@ import pytest
 
 from monitor.query import QueryError, fold, parse
 from monitor.query.match import Doc, evaluate
-from monitor.query.parse import text_part
 from monitor.query.sql import title_hit_implies_match
 from tests.query_cases import CASES, MALFORMED
 
@@ -89,18 +88,3 @@ def test_an_empty_query_matches_everything() -> None:
 )
 def test_a_title_hit_implies_a_match_only_for_words_and_phrases_joined_by_or(query: str, implied: bool) -> None:
     assert title_hit_implies_match(parse(query)) is implied
-
-
-@pytest.mark.parametrize(
-    ("query", "words"),
-    [
-        ("lang:ru выборы", "выборы"),
-        ("source:trend vote -lang:az turnout", "vote turnout"),
-        ("vote OR lang:ru", "vote OR lang:ru"),  # not required of every match: it stays
-        ("lang:ru", ""),
-        ("-source:trend", ""),
-        ('"snap election" title:vote', '"snap election" title:vote'),
-    ],
-)
-def test_the_text_part_of_a_query_leaves_out_the_source_and_language_every_match_needs(query: str, words: str) -> None:
-    assert text_part(parse(query)) == parse(words)

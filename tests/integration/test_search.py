@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -147,6 +149,26 @@ def test_the_word_indexes_stay_in_the_row_and_the_texts_leave_it_first(database_
         return {r["attname"]: r["attstorage"] for r in await cur.fetchall()}
 
     assert run(database_url, work) == {"words": "m", "title_words": "m", "text": "x", "folded": "x", "pairs": "x"}
+
+
+def test_a_migrated_database_reads_ahead_in_bitmap_scans(pg_admin_url: str) -> None:
+    """Migration 011 sets effective_io_concurrency for the database (a cloned test database does not
+    inherit it, so this one is migrated from empty)."""
+    from monitor.db import migrate
+
+    name = f"nw_read_ahead_{os.getpid()}"
+    url = urlunsplit(urlsplit(pg_admin_url)._replace(path="/" + name))
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        run(url, migrate.migrate)
+        with psycopg.connect(url) as conn:
+            setting = conn.execute("SHOW effective_io_concurrency").fetchone()
+        assert setting == ("200",)
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_filters_narrow_the_archive(database_url: str) -> None:

@@ -6,6 +6,7 @@ article against 1,000 keywords in process.
     .venv/bin/python bench/search.py                      # 1M articles (loads once, reused after)
     .venv/bin/python bench/search.py --articles 20000     # a quick run
     .venv/bin/python bench/search.py --reload             # drop and load again
+    .venv/bin/python bench/search.py --explain            # also each shape's plan (EXPLAIN ANALYZE)
 
 The database (default `newswatch_bench_<N>`) is created on `--url`'s server and kept, so a second
 run measures queries only; `--drop` removes it at the end.
@@ -34,7 +35,8 @@ from monitor.pipeline.match import match  # noqa: E402
 from monitor.query import parse  # noqa: E402
 from monitor.query.fold import fold  # noqa: E402
 from monitor.query.match import Doc  # noqa: E402
-from monitor.store.articles import Filters, search  # noqa: E402
+from monitor.query.sql import compile_sql  # noqa: E402
+from monitor.store.articles import NEWEST, Filters, _filters, search  # noqa: E402
 
 CHUNK = 5_000
 COLUMNS = "outlet, url, title, text, folded, folded_title, folded_outlet, lang, published_at, fetched_at"
@@ -174,8 +176,6 @@ async def measure(url: str, vocab: Vocabulary, runs: int) -> dict[str, list[floa
         for label, queries, filters in shapes(vocab, newest):
             trees = [parse(q) for q in queries]
             count_sql = "SELECT count(*) AS n FROM (SELECT 1 FROM articles a WHERE {} LIMIT 100000) s"
-            from monitor.query.sql import compile_sql
-
             cond, params = compile_sql(trees[0])
             n = (await (await conn.execute(count_sql.format(cond).encode(), params)).fetchone())["n"]
             line = f"{label:34} {n if n < 100000 else '100k+':>8}"
@@ -192,6 +192,32 @@ async def measure(url: str, vocab: Vocabulary, runs: int) -> dict[str, list[floa
                 line += f" | {p50:10.1f} {p95:7.1f}"
             print(line, flush=True)
     return worst
+
+
+def _nodes(plan: dict) -> list[str]:
+    name = plan["Node Type"] + (f" {plan['Index Name']}" if "Index Name" in plan else "")
+    return [name] + [n for child in plan.get("Plans", []) for n in _nodes(child)]
+
+
+async def explain(url: str, vocab: Vocabulary) -> None:
+    """Each shape's newest-first page as PostgreSQL runs it: the plan's nodes, pages read, time."""
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        top = await (await conn.execute("SELECT max(published_at) AS m FROM articles")).fetchone()
+        assert top is not None
+        newest = top["m"]
+        print(f"\n{'shape (first query, newest first)':34} {'pages':>8} {'ms':>7}  plan")
+        for label, queries, filters in shapes(vocab, newest):
+            condition, params = compile_sql(parse(queries[0]))
+            where, args = _filters(filters)
+            sql = (
+                f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT a.id FROM articles a"
+                f" WHERE {' AND '.join([condition, *where])} ORDER BY {NEWEST} LIMIT %s OFFSET %s"
+            )
+            row = await (await conn.execute(sql.encode(), [*params, *args, filters.limit, filters.offset])).fetchone()
+            assert row is not None
+            plan = row["QUERY PLAN"][0]
+            pages = plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
+            print(f"{label:34} {pages:8,} {plan['Execution Time']:7.1f}  {' > '.join(_nodes(plan['Plan']))}")
 
 
 def matching(vocab: Vocabulary, n_keywords: int = 1000, n_docs: int = 300) -> tuple[float, float]:
@@ -239,6 +265,7 @@ def main() -> None:
     ap.add_argument("--load-only", action="store_true")
     ap.add_argument("--runs", type=int, default=40, help="timed queries per shape and order")
     ap.add_argument("--drop", action="store_true", help="drop the database at the end")
+    ap.add_argument("--explain", action="store_true", help="also print each shape's plan, pages read and time")
     args = ap.parse_args()
     name = args.db or f"newswatch_bench_{args.articles}"
     url = _with_db(args.url, name)
@@ -256,6 +283,8 @@ def main() -> None:
     if args.load_only:
         return
     vocab = Vocabulary.make()
+    if args.explain:
+        asyncio.run(explain(url, vocab))
     worst = asyncio.run(measure(url, vocab, args.runs))
     p50, p95 = matching(vocab)
     print(f"  p50 {p50:.2f} ms, p95 {p95:.2f} ms (target < 5 ms)")

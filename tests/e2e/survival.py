@@ -75,6 +75,15 @@ def stored(database_url: str, source: str) -> dict[str, int]:
     return dict(rows)
 
 
+def articles_and_urls(database_url: str) -> tuple[int, int]:
+    """How many articles (not seeds) are stored, and under how many distinct URLs: equal when none
+    was stored twice."""
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT count(*), count(DISTINCT url) FROM articles WHERE NOT is_seed").fetchone()
+    assert row is not None
+    return row[0], row[1]
+
+
 def wait_for(what: Callable[[], Any], timeout: float, message: Callable[[], str] = lambda: "") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

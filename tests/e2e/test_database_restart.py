@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
 from tests.conftest import Cli
-from tests.e2e.survival import Worker, add_feeds, publish, stored, wait_for
+from tests.e2e.survival import Worker, add_feeds, articles_and_urls, publish, stored, wait_for
 from tests.site.server import Site
 
 
@@ -66,8 +65,4 @@ def test_the_worker_reconnects_after_postgresql_restarts_and_redoes_the_cut_poll
         status, took = worker.terminate()
         assert status == 0 and took < 30
 
-    with psycopg.connect(url) as conn:
-        assert conn.execute("SELECT count(*), count(DISTINCT url) FROM articles WHERE NOT is_seed").fetchone() == (
-            6,
-            6,
-        )
+    assert articles_and_urls(url) == (6, 6)

@@ -10,7 +10,7 @@ import time
 import psycopg
 
 from tests.conftest import Cli, Mailbox
-from tests.e2e.survival import Worker, a_due_subscriber, add_feeds, publish, stored, wait_for
+from tests.e2e.survival import Worker, a_due_subscriber, add_feeds, articles_and_urls, publish, stored, wait_for
 from tests.site.server import Site
 
 
@@ -42,10 +42,7 @@ def test_two_workers_poll_each_feed_once_and_share_the_work(cli: Cli, site: Site
             " FROM sources WHERE enabled"
         ).fetchone()
         assert due is not None and due[0].total_seconds() > 300 and due[1] == 0  # next polls minutes away
-        assert conn.execute("SELECT count(*), count(DISTINCT url) FROM articles WHERE NOT is_seed").fetchone() == (
-            60,
-            60,
-        )
+    assert articles_and_urls(database_url) == (60, 60)
 
 
 def test_sigkill_in_the_middle_of_a_poll_loses_nothing_and_stores_nothing_twice(
@@ -82,11 +79,7 @@ def test_sigkill_in_the_middle_of_a_poll_loses_nothing_and_stores_nothing_twice(
     assert len(after) == 12 and all(after[url] == id_ for url, id_ in before.items())
     for url in before:
         assert site.hits[url.removeprefix(site.base)] == 1  # stored before the kill: never fetched again
-    with psycopg.connect(database_url) as conn:
-        assert conn.execute("SELECT count(*), count(DISTINCT url) FROM articles WHERE NOT is_seed").fetchone() == (
-            16,
-            16,
-        )
+    assert articles_and_urls(database_url) == (16, 16)
 
 
 def test_sigkill_in_the_middle_of_a_digest_sends_it_at_most_once_more(

@@ -13,8 +13,8 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 from scrapy.crawler import AsyncCrawlerRunner
 
+from monitor import validate
 from monitor.config import Settings
-from monitor.errors import UsageError
 from monitor.pipeline.ingest import Keywords
 from monitor.store import keywords as keyword_store
 from monitor.store import sources as source_store
@@ -25,7 +25,7 @@ from spiders.source import STOPPING
 from spiders.trend import TrendSpider
 
 SITE_SPIDERS: dict[str, type] = {"spider:trend": TrendSpider}
-KINDS = ("feed", "sitemap", *SITE_SPIDERS)
+KINDS = validate.KINDS  # what a source may be; each has its spider (spider_for)
 
 
 @dataclass
@@ -58,14 +58,13 @@ class Poll:
     unsaved: set[int] = field(default_factory=set)  # sources with an item the store refused
 
 
-def spider_for(kind: str) -> type:
+def spider_for(kind: str) -> type | None:
+    """The spider of a kind of source, or None for a kind this version cannot poll."""
     if kind == "feed":
         return FeedSpider
     if kind == "sitemap":
         return NewsSitemapSpider
-    if kind in SITE_SPIDERS:
-        return SITE_SPIDERS[kind]
-    raise UsageError(f"sources: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
+    return SITE_SPIDERS.get(kind)
 
 
 async def poll(
@@ -86,7 +85,16 @@ async def poll(
         stats[source["name"]]  # every source gets a line, even one that yields nothing
     by_spider: dict[type, list[dict[str, Any]]] = defaultdict(list)
     for source in sources:
-        by_spider[spider_for(source["kind"])].append(source)
+        spider = spider_for(source["kind"])
+        if spider is None:
+            # a row this version cannot poll (written by hand, or by an older version): it fails
+            # alone, saying why, and every other source of the batch is polled
+            reason = f"cannot poll: unknown kind {source['kind']!r}; known kinds: {', '.join(KINDS)}"
+            stats[source["name"]].errors.append(reason)
+            async with pool.connection() as conn:
+                await source_store.record_failure(conn, source["id"], reason)
+            continue
+        by_spider[spider].append(source)
     stopping = stopping or asyncio.Event()
     runner = AsyncCrawlerRunner(scrapy_settings(settings))
     # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could

@@ -6,6 +6,7 @@ from typing import Any
 
 from psycopg import AsyncConnection, errors
 
+from monitor import validate
 from monitor.errors import UsageError
 from monitor.query import parse
 from monitor.query.parse import Node
@@ -34,6 +35,7 @@ async def _match_archive(conn: AsyncConnection[Any], keyword_id: int, tree: Node
 
 async def add(conn: AsyncConnection[Any], name: str, query: str) -> Row:
     """Save the keyword and match the whole archive at once, so its history is there."""
+    name = validate.name(name, "keyword name")
     tree = checked(query)
     try:
         async with conn.transaction():

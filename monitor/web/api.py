@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from monitor.cli import args as check
+from monitor import validate
 from monitor.errors import UsageError
 from monitor.query.snippet import plain
 from monitor.store import articles, digests, keywords, sources, subscribers
@@ -156,18 +156,13 @@ async def list_sources(request: Request) -> Response:
 
 
 async def add_source(request: Request) -> Response:
-    from spiders.crawl import KINDS
-
     check_write(request, request.app.state.settings.web_token)
     data = await body(request)
     name = field(data, "name", required=True)
-    url = check.web_url(field(data, "url", required=True) or "")
-    kind = field(data, "kind") or "feed"
-    if kind not in KINDS:
-        raise UsageError(f"kind: unknown kind {kind!r}; this version polls: {', '.join(KINDS)}")
-    every = check.every(field(data, "every") or "15m")
+    url = field(data, "url", required=True)
+    every = validate.interval(field(data, "every") or "15m", "every")
     async with pool(request).connection() as conn:
-        row = await sources.add(conn, name or "", url, kind, every, field(data, "lang"))
+        row = await sources.add(conn, name or "", url or "", field(data, "kind") or "feed", every, field(data, "lang"))
     return reply({"source": source_view(row)}, 201)
 
 
@@ -203,12 +198,12 @@ async def list_subscribers(request: Request) -> Response:
 async def add_subscriber(request: Request) -> Response:
     check_write(request, request.app.state.settings.web_token)
     data = await body(request)
-    email = check.email(field(data, "email", required=True) or "")
+    email = validate.email(field(data, "email", required=True) or "")
     names = data.get("keywords")
     if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
         raise UsageError("keywords: must be a list of keyword names")
-    at = check.clock(field(data, "at") or "08:00")
-    tz = check.zone(field(data, "tz") or "Asia/Baku")
+    at = validate.clock(field(data, "at") or "08:00")
+    tz = validate.zone(field(data, "tz") or "Asia/Baku")
     async with pool(request).connection() as conn:
         row = await subscribers.add(conn, email, names or None, at, tz)
     return reply({"subscriber": row}, 201)

@@ -58,13 +58,40 @@ def reply(body: Any, status: int = 200) -> JSONResponse:
     return Reply(body, status_code=status)
 
 
+MAX_JSON_DEPTH = 8  # the API's bodies are flat objects, one holding a list of names
+
+
+def _depth(value: Any) -> int:
+    """How deeply `value` nests (iteratively: the point is to refuse what recursion cannot hold)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_JSON_DEPTH and isinstance(item, dict | list):
+            todo.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 async def body(request: Request) -> dict[str, Any]:
+    """The request's JSON object (its size capped by security.BodyCap); anything else is a
+    UsageError saying why: not JSON, nested too deeply, or holding text that is not text (a lone
+    surrogate such as \\ud800, which no database or mail can carry)."""
+    raw = await request.body()
     try:
-        value = json.loads(await request.body() or b"null")
+        value = json.loads(raw or b"null")
+    except RecursionError:
+        raise UsageError(f"the request body nests more than {MAX_JSON_DEPTH} levels deep") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"the request body is not JSON: {exc}") from None
     if not isinstance(value, dict):
         raise UsageError("the request body must be a JSON object")
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise UsageError(f"the request body nests more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        raise UsageError(f"the request body holds a lone surrogate (\\u{ord(bad[0]):04x}), which is not text") from None
     return value
 
 

@@ -19,7 +19,7 @@ from monitor.config import Settings
 from monitor.web import api, errors, manage, pages, unsubscribe
 from monitor.web.metrics import metrics
 from monitor.web.openapi import openapi
-from monitor.web.security import SecurityHeaders
+from monitor.web.security import BodyCap, SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -55,6 +55,7 @@ def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool] | 
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts), www_redirect=False),
+            Middleware(BodyCap),
         ],
         exception_handlers=errors.handlers,  # type: ignore[arg-type]
     )

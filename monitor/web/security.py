@@ -17,9 +17,11 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from starlette._utils import parse_host_header
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from monitor.errors import UsageError
 
 COOKIE = "newswatch_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -102,6 +104,44 @@ def check_write(conn: HTTPConnection, token: str | None) -> None:
         if token is None:
             raise Refused(403, "writes are accepted only from this machine when NEWSWATCH_WEB_TOKEN is not set")
         raise Refused(401, "this change needs the web token: sign in, or send Authorization: Bearer <token>")
+
+
+MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a request's body: an OPML upload (2 MiB at most) with room to spare
+
+
+class BodyTooLarge(UsageError):
+    pass
+
+
+class BodyCap:
+    """ASGI middleware: a request body larger than MAX_REQUEST_BYTES is refused (a UsageError
+    raised where the handler reads it, so answered 400 like any bad input) before it is held: a
+    150 MB keyword name grew the web process by 150 MB and answered 503."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_REQUEST_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        limit, seen = self.max_bytes, 0
+        message_text = f"the request body is larger than {limit // 1024 // 1024} MiB"
+
+        async def capped() -> Message:
+            nonlocal seen
+            if declared.isdigit() and int(declared) > limit:
+                raise BodyTooLarge(message_text)
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(message_text)
+            return message
+
+        await self.app(scope, capped, send)
 
 
 class SecurityHeaders:

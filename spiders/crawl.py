@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from psycopg_pool import AsyncConnectionPool
 from scrapy.crawler import AsyncCrawlerRunner
 
@@ -55,7 +56,8 @@ class Poll:
     # source id → (ETag, Last-Modified, body hash) of its document, kept once the crawl has stored
     # everything it found (sources.keep_validators)
     validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
-    unsaved: set[int] = field(default_factory=set)  # sources with an item the store refused
+    # sources with an item the store refused → why (the last reason); recorded on the source
+    unsaved: dict[int, str] = field(default_factory=dict)
 
 
 def spider_for(kind: str) -> type | None:
@@ -113,11 +115,27 @@ async def poll(
             await crawl
             break
         await crawl
-        async with pool.connection() as conn:
-            for source_id, (etag, last_modified, body) in run.validators.items():
-                if source_id not in run.unsaved:
-                    await source_store.keep_validators(conn, source_id, etag, last_modified, body)
+        await _settle(pool, run)
     return dict(stats)
+
+
+async def _settle(pool: AsyncConnectionPool, run: Poll) -> None:
+    """After a crawl: every storage failure recorded on its source (status shows it, the source
+    backs off as failing, and its validators are not kept, so the next poll tries those items
+    again); the validators of the others kept. One source's failure never costs another its own."""
+    names = {s["id"]: s["name"] for s in run.sources}
+    async with pool.connection() as conn:
+        for source_id, reason in run.unsaved.items():
+            await source_store.record_failure(conn, source_id, f"store: could not save {reason}")
+        for source_id, (etag, last_modified, body) in run.validators.items():
+            if source_id in run.unsaved:
+                continue
+            try:
+                await source_store.keep_validators(conn, source_id, etag, last_modified, body)
+            except psycopg.DataError as exc:  # what spiders.clean missed: this source alone fails
+                reason = f"store: could not keep the validators: {exc}"
+                run.stats[names.get(source_id, str(source_id))].errors.append(reason)
+                await source_store.record_failure(conn, source_id, reason)
 
 
 def _drop_queued(runner: AsyncCrawlerRunner) -> None:

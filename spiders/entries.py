@@ -14,6 +14,7 @@ import feedparser
 
 from monitor.pipeline.canonical import is_web_url
 from monitor.pipeline.encoding import decode_html
+from spiders import clean
 from spiders.feedbytes import NotAFeed, as_utf8, screen
 
 
@@ -100,9 +101,20 @@ def xml_feed(body: bytes, headers: dict[str, str]) -> list[Entry]:
     ]
 
 
+def _storable(e: Entry) -> Entry:
+    return Entry(
+        link=clean.token(e.link) or "",
+        guid=clean.token(e.guid),
+        title=clean.text(e.title),
+        summary=clean.text(e.summary),
+        published=e.published,
+    )
+
+
 def entries(body: bytes, headers: dict[str, str]) -> list[Entry]:
-    """The entries with an http(s) link; NotAFeed (with the reason) when `body` is not a feed."""
+    """The entries with an http(s) link, without NUL or control characters in their fields;
+    NotAFeed (with the reason) when `body` is not a feed."""
     if not body.strip():
         raise NotAFeed("empty response")
     found = json_feed(body) if is_json_feed(body) else xml_feed(body, headers)
-    return [e for e in found if is_web_url(e.link)]
+    return [e for e in map(_storable, found) if is_web_url(e.link)]

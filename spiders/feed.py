@@ -11,18 +11,20 @@ import hashlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+import psycopg
 import scrapy
 from scrapy.http import Response
 
 from monitor.pipeline.canonical import canonicalise
 from monitor.store import articles, sources
+from spiders import clean
 from spiders.entries import entries
 from spiders.feedbytes import NotAFeed
 from spiders.source import SourceSpider, response_headers
 
 
 def _header(response: Response, name: str) -> str | None:
-    return (response.headers.get(name) or b"").decode("latin-1") or None
+    return clean.validator((response.headers.get(name) or b"").decode("latin-1"))
 
 
 class FeedSpider(SourceSpider):
@@ -57,12 +59,16 @@ class FeedSpider(SourceSpider):
             await self.record_failure(source, str(exc))
             return
         stats.fetched += len(found)
-        async with self.poll.pool.connection() as conn:
-            known_urls, known_guids = await articles.known(
-                conn, source["id"], [c for _, c in found], [e.guid for e, _ in found if e.guid]
-            )
-            fresh = [e for e, c in found if not (c in known_urls or (e.guid and e.guid in known_guids))]
-            await sources.record_success(conn, source["id"], not_modified=False, seen=len(found), new=len(fresh))
+        try:
+            async with self.poll.pool.connection() as conn:
+                known_urls, known_guids = await articles.known(
+                    conn, source["id"], [c for _, c in found], [e.guid for e, _ in found if e.guid]
+                )
+                fresh = [e for e, c in found if not (c in known_urls or (e.guid and e.guid in known_guids))]
+                await sources.record_success(conn, source["id"], not_modified=False, seen=len(found), new=len(fresh))
+        except psycopg.Error as exc:  # a full disk, a value the database refuses: said on the source
+            await self.record_failure(source, f"store: could not read what is stored: {exc}")
+            return
         self.poll.validators[source["id"]] = (
             _header(response, "ETag"),
             _header(response, "Last-Modified"),

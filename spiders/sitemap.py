@@ -21,6 +21,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from monitor.pipeline.canonical import canonicalise, is_web_url
 from monitor.store import sources
+from spiders import clean
 from spiders.source import SourceSpider
 
 MAX_PER_POLL = 200
@@ -100,7 +101,7 @@ class NewsSitemapSpider(SourceSpider):
             return
         async with self.poll.pool.connection() as conn:
             await sources.record_success(conn, source["id"], not_modified=False, seen=seen, new=new)
-        etag = (response.headers.get("ETag") or b"").decode("latin-1") or None
+        etag = clean.validator((response.headers.get("ETag") or b"").decode("latin-1"))
         self.poll.validators[source["id"]] = (etag, None, body_hash)
         for request in requests:
             yield request

@@ -28,7 +28,9 @@ def register(sub: Any) -> None:
         "or spider:trend (a Trend section listing); default feed",
     )
     q.add_argument("--every", type=parse.every, default=900, help="poll interval: 15m, 1h, … (default 15m)")
-    q.add_argument("--lang", help="the source's usual language (en, ru, az), used when a page does not tell")
+    q.add_argument(
+        "--lang", help="the source's usual language, an ISO 639-1 code (en, ru, az), used when a page does not tell"
+    )
     q.set_defaults(handler=sources_add)
     q = s.add_parser("import", help="add the feeds of an OPML file (sources that exist are left alone)")
     q.add_argument("file", type=Path, metavar="FILE.opml")
@@ -112,30 +114,14 @@ def sources_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_kind(kind: str) -> None:
-    from spiders.crawl import KINDS
-
-    if kind not in KINDS:
-        raise UsageError(f"sources: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
-
-
 def sources_import(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
         raise UsageError(f"sources import: cannot read {args.file}: {exc.strerror}") from None
-    found = opml.read(data)
-    for o in found:
-        _check_kind(o.kind)
-
-    async def work(conn: Any) -> int:
-        added = 0
-        for o in found:
-            added += await sources.ensure(conn, o.name, o.url, o.kind, o.interval_s or 900, o.lang)
-        return added
-
-    added = _with_db(work)
-    print(f"imported {args.file}: {added} source(s) added, {len(found) - added} already present")
+    opml.checked(opml.read(data))  # a file that cannot be imported is refused before the database is touched
+    added, present = _with_db(lambda c: opml.load(c, data))
+    print(f"imported {args.file}: {added} source(s) added, {present} already present")
     return 0
 
 
@@ -145,7 +131,7 @@ def sources_export(args: argparse.Namespace) -> int:
 
 
 def sources_add(args: argparse.Namespace) -> int:
-    _check_kind(args.kind)
+    sources.checked(args.name, args.url, args.kind, args.every, args.lang)  # before the database is touched
     row = _with_db(lambda c: sources.add(c, args.name, args.url, args.kind, args.every, args.lang))
     print(f"added source {row['name']} ({row['url']}), polled every {row['interval_s'] // 60} min")
     return 0

@@ -6,6 +6,7 @@ from typing import Any
 
 from psycopg import AsyncConnection, errors
 
+from monitor import validate
 from monitor.errors import UsageError
 
 Row = dict[str, Any]
@@ -15,9 +16,24 @@ Row = dict[str, Any]
 MAX_BACKOFF_S = 6 * 3600
 
 
+def checked(
+    name: str, url: str, kind: str = "feed", interval_s: int | str = 900, lang: str | None = None
+) -> tuple[str, str, str, int, str | None]:
+    """A source's fields as they are kept, or validate.Invalid naming the one that is wrong: every
+    way in (CLI, web, API, OPML, seeds) passes here, so a poll never meets a source it cannot handle."""
+    return (
+        validate.name(name, "source name"),
+        validate.web_url(url),
+        validate.kind(kind),
+        validate.interval(interval_s),
+        validate.optional_language(lang),
+    )
+
+
 async def add(
     conn: AsyncConnection[Any], name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
 ) -> Row:
+    name, url, kind, interval_s, lang = checked(name, url, kind, interval_s, lang)
     try:
         cur = await conn.execute(
             "INSERT INTO sources (name, url, kind, interval_s, lang) VALUES (%s, %s, %s, %s, %s) RETURNING *",
@@ -34,6 +50,8 @@ async def ensure(
     conn: AsyncConnection[Any], name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
 ) -> bool:
     """Add the source unless one of that name exists; True when added (for idempotent seeding)."""
+    if kind != "seed":  # the seed articles' own source, made by monitor.seeds, is never polled
+        name, url, kind, interval_s, lang = checked(name, url, kind, interval_s, lang)
     cur = await conn.execute(
         "INSERT INTO sources (name, url, kind, interval_s, lang) VALUES (%s, %s, %s, %s, %s)"
         " ON CONFLICT (name) DO NOTHING RETURNING id",

@@ -7,9 +7,9 @@ from typing import Any
 
 from psycopg import AsyncConnection, errors
 
-from monitor.cli.args import email as checked_email
-from monitor.cli.args import zone as checked_zone
 from monitor.errors import UsageError
+from monitor.validate import email as checked_email
+from monitor.validate import zone as checked_zone
 
 Row = dict[str, Any]
 

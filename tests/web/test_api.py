@@ -32,7 +32,8 @@ class Web:
     token: str | None
 
     def client(self, peer: tuple[str, int] = LOOPBACK, **headers: str) -> httpx.AsyncClient:
-        settings = config.load({} if self.token is None else {"NEWSWATCH_WEB_TOKEN": self.token})
+        env = {"NEWSWATCH_BASE_URL": "http://newswatch.test"}  # the host the client names
+        settings = config.load(env if self.token is None else {**env, "NEWSWATCH_WEB_TOKEN": self.token})
         app = create_app(self.pool, None, settings)  # type: ignore[arg-type]
         transport = httpx.ASGITransport(app=app, client=peer)
         return httpx.AsyncClient(transport=transport, base_url="http://newswatch.test", headers=headers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.errors import UsageError
@@ -56,3 +57,19 @@ def clock(text: str) -> time:
         return time.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--at: not a time of day like 08:00: {text!r}") from None
+
+
+@cache
+def _iso_639_1() -> frozenset[str]:
+    """The 184 two-letter codes of ISO 639-1, from the CLDR data that Babel ships."""
+    from babel import Locale
+
+    return frozenset(str(code) for code in Locale("en").languages if len(str(code)) == 2)
+
+
+def language(text: str, what: str = "--lang") -> str:
+    """An ISO 639-1 language code (en, ru, az, …), lower-cased."""
+    code = text.strip().lower()
+    if code not in _iso_639_1():
+        raise UsageError(f"{what}: not an ISO 639-1 language code such as en, ru or az: {text!r}")
+    return code

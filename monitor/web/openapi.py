@@ -95,7 +95,13 @@ SOURCE = obj(
     enabled={"type": "boolean"},
     last_error={"type": ["string", "null"]},
 )
-SUBSCRIBER = obj(["email"], email={"type": "string"}, keywords={"type": ["array", "null"]}, tz={"type": "string"})
+SUBSCRIBER = obj(
+    ["email"],
+    email={"type": "string"},
+    keywords={"type": ["array", "null"]},
+    tz={"type": "string"},
+    lang={"type": ["string", "null"], "description": "headlines in this language when a story has them"},
+)
 DIGEST = obj(["id", "email", "status"], id={"type": "integer"}, email={"type": "string"}, status={"type": "string"})
 REMOVED = obj(["removed"], removed={"type": "string"})
 
@@ -220,6 +226,11 @@ PATHS: dict[str, Any] = {
                     keywords={"type": "array", "items": {"type": "string"}},
                     at={"type": "string", "description": "local send time, 08:00"},
                     tz={"type": "string", "description": "IANA time zone"},
+                    lang={
+                        "type": "string",
+                        "description": "ISO 639-1 code (en, ru, az): each story's headline in this language when "
+                        "the story has an article in it; absent: the original's headline",
+                    },
                 )
             ),
             "responses": write(

@@ -232,7 +232,7 @@ async def add_subscriber(request: Request) -> Response:
     at = validate.clock(field(data, "at") or "08:00")
     tz = validate.zone(field(data, "tz") or "Asia/Baku")
     async with pool(request).connection() as conn:
-        row = await subscribers.add(conn, email, names or None, at, tz)
+        row = await subscribers.add(conn, email, names or None, at, tz, lang=field(data, "lang"))
     return reply({"subscriber": row}, 201)
 
 

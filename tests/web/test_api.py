@@ -157,6 +157,8 @@ async def test_errors_are_json_with_a_4xx(open_web: Web) -> None:
             ("POST", "/api/sources", b'{"name": "x\\u0000y", "url": "https://a.example/rss"}', 400),
             ("POST", "/api/subscribers", b'{"email": "not an address"}', 400),
             ("POST", "/api/subscribers", b'{"email": "a@b.example", "tz": "Mars/Olympus"}', 400),
+            ("POST", "/api/subscribers", b'{"email": "a@b.example", "lang": "russian"}', 400),
+            ("POST", "/api/subscribers", b'{"email": "a@b.example", "lang": 7}', 400),
             ("DELETE", "/api/keywords/nope", b"", 404),
             ("DELETE", "/api/sources/nope", b"", 404),
             ("DELETE", "/api/subscribers/nobody@example.org", b"", 404),
@@ -186,9 +188,12 @@ async def test_writes_from_loopback_without_token(open_web: Web) -> None:
 
         r = await c.post("/api/subscribers", json={"email": "ana@example.org", "keywords": ["election"], "at": "07:30"})
         assert r.status_code == 201, r.text
+        r = await c.post("/api/subscribers", json={"email": "oleg@example.org", "lang": "ru"})
+        assert r.status_code == 201 and r.json()["subscriber"]["lang"] == "ru", r.text
         subs = (await c.get("/api/subscribers")).json()["subscribers"]
-        assert [(s["email"], s["keywords"], s["send_at"]) for s in subs] == [
-            ("ana@example.org", ["election"], "07:30:00")
+        assert [(s["email"], s["keywords"], s["send_at"], s["lang"]) for s in subs] == [
+            ("ana@example.org", ["election"], "07:30:00", None),
+            ("oleg@example.org", None, "08:00:00", "ru"),
         ]
         assert (await c.delete("/api/subscribers/ana@example.org")).status_code == 200
 

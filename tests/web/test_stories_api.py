@@ -30,7 +30,9 @@ async def web(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, dict[
     try:
         async with pool.connection() as conn:
             ids = await stories_world.load(conn)
-        app = create_app(pool, None, config.load({}))
+        app = create_app(
+            pool, None, config.load({"NEWSWATCH_BASE_URL": "http://newswatch.test"})
+        )  # the host the client names
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://newswatch.test") as client:
             yield client, ids

@@ -23,6 +23,7 @@ JSON_FIELDS = [
     "source",
     "lang",
     "published_at",
+    "date_source",
     "fetched_at",
     "keywords",
     "duplicate_of",

@@ -62,11 +62,11 @@ class Keywords:
 async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -> str:
     """Store the article once; returns 'new', 'duplicate' (stored, linked to its original) or 'known'."""
     with EXTRACT_SECONDS.time():
-        extracted = await workers.run(extract, item.html, item.final_url)
+        extracted = await workers.run(extract, item.html, item.final_url, item.fetched_at)
     title = extracted.title or clean(item.feed_title or "")
     text = extracted.text or clean(item.feed_summary or "")
-    published = choose_published(
-        extracted.published, extracted.published_day_only, item.feed_published, item.final_url, item.fetched_at
+    published, date_source = choose_published(
+        extracted.stated, item.feed_published, item.final_url, extracted.written, item.fetched_at
     )
     lang = extracted.lang or item.source_lang
     doc = Doc.of(title, text, item.outlet, lang)
@@ -83,6 +83,7 @@ async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -
         folded_outlet=fold(item.outlet),
         lang=lang,
         published_at=published,
+        date_source=date_source,
         fetched_at=item.fetched_at,
         content_hash=content_hash(text),
         final_url=item.final_url,

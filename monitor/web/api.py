@@ -28,6 +28,7 @@ LIST_FIELDS = [
     "source",
     "lang",
     "published_at",
+    "date_source",
     "fetched_at",
     "keywords",
     "duplicate_of",

@@ -56,6 +56,12 @@ def listing(key: str, item: str) -> dict[str, Any]:
     return obj([key], **{key: {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}}})
 
 
+DATE_SOURCE = {
+    "type": ["string", "null"],
+    "enum": ["page-meta", "feed", "url", "page-text", "fetched", None],
+    "description": "how published_at was known: the page's markup, the feed, the URL, a date line in the page's"
+    " text, or the fetch time (null: stored before this was kept, or a seed)",
+}
 ARTICLE_SUMMARY = obj(
     ["id", "url", "title", "source", "published_at", "keywords", "duplicate_of", "story_id", "snippet", "outlets"],
     id={"type": "integer"},
@@ -64,6 +70,7 @@ ARTICLE_SUMMARY = obj(
     source={"type": "string"},
     lang={"type": ["string", "null"]},
     published_at=NULLABLE_TIME,
+    date_source=DATE_SOURCE,
     fetched_at={"type": "string", "format": "date-time"},
     keywords={"type": "array", "items": {"type": "string"}},
     duplicate_of={"type": ["integer", "null"]},
@@ -80,6 +87,8 @@ ARTICLE = {
         "url": {"type": "string"},
         "title": {"type": "string"},
         "text": {"type": "string"},
+        "published_at": NULLABLE_TIME,
+        "date_source": DATE_SOURCE,
         "final_url": {"type": ["string", "null"]},
         "raw_sha256": {"type": ["string", "null"]},
         "story": {"type": "array", "items": {"type": "object"}},

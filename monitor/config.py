@@ -10,6 +10,7 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -67,6 +68,16 @@ def _days(raw: str) -> int:
 
 def _text(raw: str) -> str | None:
     return raw or None
+
+
+_SPAN_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+def _span(raw: str) -> timedelta:
+    text = raw.strip().lower()
+    if len(text) < 2 or text[-1] not in _SPAN_UNITS or not text[:-1].isdigit() or int(text[:-1]) <= 0:
+        raise ValueError(f"expected a positive span such as 90m, 12h or 3d, got {raw!r}")
+    return timedelta(seconds=int(text[:-1]) * _SPAN_UNITS[text[-1]])
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,13 @@ SETTINGS: tuple[Setting, ...] = (
         _non_negative(int),
         1,
         "processes that extract article text (each holds ~200 MB); 0 extracts in threads of the poller",
+    ),
+    Setting(
+        "new_within",
+        _span,
+        timedelta(days=3),
+        "an article is news (digests, new counts) only if published within this span before it was first seen "
+        "(90m, 12h, 3d); older ones (a backfill, a sitemap's archive) are stored and searchable, never told as new",
     ),
     Setting(
         "evidence_days",

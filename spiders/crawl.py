@@ -7,7 +7,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
@@ -32,6 +32,7 @@ KINDS = ("feed", "sitemap", *SITE_SPIDERS)
 class SourceStats:
     fetched: int = 0
     new: int = 0
+    old: int = 0  # stored, but published too long before it was first seen to be news
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -56,6 +57,7 @@ class Poll:
     # everything it found (sources.keep_validators)
     validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     unsaved: set[int] = field(default_factory=set)  # sources with an item the store refused
+    new_within: timedelta | None = None  # NEWSWATCH_NEW_WITHIN, for the "new" count
 
 
 def spider_for(kind: str) -> type:
@@ -94,7 +96,7 @@ async def poll(
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break
-        run = Poll(pool, chosen, keywords, stats, window)
+        run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within)
         crawl = runner.crawl(spider, poll=run)
         stop = asyncio.ensure_future(stopping.wait())
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)

@@ -70,9 +70,10 @@ async def ensure(conn: AsyncConnection[Any], name: str, query: str) -> bool:
 
 
 async def preview(conn: AsyncConnection[Any], query: str, days: int = 30) -> tuple[int, list[Row]]:
-    """How many articles stored in the last `days` the query matches, and up to three of them."""
+    """How many articles published in the last `days` the query matches, and the three newest of
+    them: by publication, so an archive item stored today is not counted as this month's."""
     condition, params = compile_sql(checked(query))
-    recent = "a.stored_at > now() - make_interval(days => %s) AND a.duplicate_of IS NULL AND "
+    recent = "a.published_at > now() - make_interval(days => %s) AND a.duplicate_of IS NULL AND "
     cur = await conn.execute(
         ("SELECT count(*) AS n FROM articles a WHERE " + recent + condition).encode(), [days, *params]
     )

@@ -14,6 +14,18 @@ from monitor.query.sql import compile_sql
 Row = dict[str, Any]
 
 
+class OnlyKeyword(UsageError):
+    """Removing the keyword would leave subscribers for whom it is the only keyword receiving nothing."""
+
+    def __init__(self, name: str, emails: list[str]):
+        super().__init__(
+            f"keywords: {name!r} is the only keyword of {', '.join(emails)}: without it they would receive nothing."
+            " Give them another keyword first, or force the removal (`--force`; API `?force=true`), which makes"
+            " them receive every keyword"
+        )
+        self.emails = emails
+
+
 def checked(query: str) -> Node:
     """The tree of a keyword query; an empty or malformed one is a usage error."""
     tree = parse(query)
@@ -90,6 +102,10 @@ async def preview(conn: AsyncConnection[Any], query: str, days: int = 30) -> tup
     return count, await cur.fetchall()
 
 
+async def named(conn: AsyncConnection[Any], name: str) -> Row | None:
+    return await (await conn.execute("SELECT * FROM keywords WHERE name = %s", (name,))).fetchone()
+
+
 async def list_all(conn: AsyncConnection[Any]) -> list[Row]:
     cur = await conn.execute(
         "SELECT k.*, (SELECT count(*) FROM article_keywords ak WHERE ak.keyword_id = k.id) AS articles"
@@ -104,8 +120,34 @@ async def trees(conn: AsyncConnection[Any]) -> list[tuple[int, str, Node]]:
     return [(r["id"], r["name"], checked(r["query"])) for r in rows]
 
 
-async def remove(conn: AsyncConnection[Any], name: str) -> None:
-    """Forget the keyword and its matches; the articles stay."""
-    cur = await conn.execute("DELETE FROM keywords WHERE name = %s RETURNING id", (name,))
-    if await cur.fetchone() is None:
-        raise UsageError(f"keywords: no keyword named {name!r} (see `newswatch keywords list`)")
+async def sole_keyword_of(conn: AsyncConnection[Any], keyword_id: int) -> list[str]:
+    """The active subscribers whose only keyword this is."""
+    cur = await conn.execute(
+        """
+        SELECT s.email FROM subscribers s
+          JOIN subscriber_keywords sk ON sk.subscriber_id = s.id AND sk.keyword_id = %(k)s
+         WHERE s.active AND NOT s.all_keywords
+           AND NOT EXISTS (SELECT 1 FROM subscriber_keywords o WHERE o.subscriber_id = s.id AND o.keyword_id <> %(k)s)
+         ORDER BY s.email
+        """,
+        {"k": keyword_id},
+    )
+    return [r["email"] for r in await cur.fetchall()]
+
+
+async def remove(conn: AsyncConnection[Any], name: str, force: bool = False) -> list[str]:
+    """Forget the keyword and its matches; the articles stay. Refused (OnlyKeyword, naming them)
+    when it is the only keyword of some subscribers, who would silently receive nothing; with
+    `force` they become all-keyword subscribers, and are returned."""
+    async with conn.transaction():
+        # the row lock makes a subscriber added with this keyword meanwhile wait, then be counted
+        cur = await conn.execute("SELECT id FROM keywords WHERE name = %s FOR UPDATE", (name,))
+        row = await cur.fetchone()
+        if row is None:
+            raise UsageError(f"keywords: no keyword named {name!r} (see `newswatch keywords list`)")
+        alone = await sole_keyword_of(conn, row["id"])
+        if alone and not force:
+            raise OnlyKeyword(name, alone)
+        await conn.execute("UPDATE subscribers SET all_keywords = true WHERE email = ANY(%s)", (alone,))
+        await conn.execute("DELETE FROM keywords WHERE id = %s", (row["id"],))
+    return alone

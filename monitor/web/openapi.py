@@ -153,7 +153,7 @@ PATHS: dict[str, Any] = {
             "summary": "Watch a query; matches the whole archive at once",
             "requestBody": body(obj(["query"], query={"type": "string"}, name={"type": "string"})),
             "responses": write(
-                "the keyword, and how many articles of the last 30 days it would have matched",
+                "the keyword, and how many articles published in the last 30 days it would have matched",
                 obj(
                     ["keyword", "matched_30d"],
                     keyword={"$ref": "#/components/schemas/Keyword"},
@@ -165,7 +165,7 @@ PATHS: dict[str, Any] = {
     },
     "/api/keywords/preview": {
         "get": {
-            "summary": "What a query would have matched in the last 30 days, without saving it",
+            "summary": "What a query would have matched among the articles published in the last 30 days, unsaved",
             "parameters": [{**query("query", "the query to try"), "required": True}],
             "responses": ok(
                 "count and up to three examples",
@@ -175,9 +175,29 @@ PATHS: dict[str, Any] = {
     },
     "/api/keywords/{name}": {
         "delete": {
-            "summary": "Stop watching a keyword (its articles stay)",
-            "parameters": [path("name")],
-            "responses": write("removed", REMOVED, missing=True),
+            "summary": "Stop watching a keyword (its articles stay); refused (409) when it is some subscribers'"
+            " only keyword, unless `force`, which makes them receive every keyword",
+            "parameters": [
+                path("name"),
+                query("force", "remove it even if it is some subscribers' only keyword", {"type": "boolean"}),
+            ],
+            "responses": {
+                **write(
+                    "removed; `now_all_keywords` (when forced): the subscribers who now receive every keyword",
+                    obj(["removed"], removed={"type": "string"}, now_all_keywords={"type": "array"}),
+                    missing=True,
+                ),
+                "409": {
+                    "description": "it is the only keyword of these subscribers",
+                    "content": {
+                        "application/json": {
+                            "schema": obj(
+                                ["error", "subscribers"], error={"type": "string"}, subscribers={"type": "array"}
+                            )
+                        }
+                    },
+                },
+            },
         }
     },
     "/api/sources": {

@@ -65,7 +65,7 @@ async def build(
         return None
     local_date = local_date or now.astimezone(ZoneInfo(subscriber["tz"])).date()
     async with pool.connection() as conn:
-        rows = await store.candidates(conn, subscriber["id"], now)
+        rows = await store.candidates(conn, subscriber["id"], now, settings.new_within)
         if not rows and not subscriber["send_empty"]:
             return None
         carriers = await store.carriers(conn, sorted({r["story"] for r in rows}))

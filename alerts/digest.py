@@ -27,11 +27,13 @@ class Story:
     title: str
     url: str | None  # the headline's article, when its link is http(s)
     snippet: list[Segment]
-    first_seen: datetime  # in the subscriber's zone
-    seen: str  # first_seen as the built-in templates show it ("7 Feb 05:05 +04")
+    first_seen: datetime  # when Newswatch first stored one of its articles, in the subscriber's zone
+    seen: str  # first_seen as the built-in templates show it ("7 Feb 05:05 +04"; the year when not this one)
     keywords: list[str]
     outlets: list[Outlet] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
+    published: datetime | None = None  # its first publication (the original's), in the subscriber's zone
+    published_seen: str = ""  # published as the built-in templates show it, "" when unknown
 
 
 @dataclass
@@ -51,10 +53,12 @@ class Digest:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _seen(local: datetime) -> str:
-    """As the built-in templates show it ("7 Feb 05:05 +04"), in English whatever the locale: what
-    strftime("%-d %b %H:%M %Z") gives, at a third of its cost (it was a tenth of assembling)."""
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.hour:02}:{local.minute:02} {local.tzname()}"
+def _seen(local: datetime, this_year: int) -> str:
+    """As the built-in templates show it ("7 Feb 05:05 +04"; "4 Feb 2022 10:00 +04" when not of the
+    digest's year), in English whatever the locale: what strftime("%-d %b %H:%M %Z") gives, at a
+    third of its cost (it was a tenth of assembling)."""
+    year = "" if local.year == this_year else f" {local.year}"
+    return f"{local.day} {_MONTHS[local.month - 1]}{year} {local.hour:02}:{local.minute:02} {local.tzname()}"
 
 
 @lru_cache(maxsize=16384)
@@ -93,7 +97,7 @@ def assemble(
     carried: dict[int, list[dict[str, Any]]] = {}
     for row in carriers:
         carried.setdefault(row["story"], []).append(row)
-    stories = []
+    ranked: list[tuple[int, datetime, Story]] = []  # (outlets, when published or seen, story)
     counts: Counter[str] = Counter()
     for key, members in by_story.items():
         # the best headline: the longest, earliest one (wire copies often trim the title)
@@ -106,18 +110,23 @@ def assemble(
         for r in everyone:
             first_by_outlet.setdefault(r["outlet"], r)
         outlets = [Outlet(name, _link(r["url"])) for name, r in first_by_outlet.items()]
-        first_seen = min(r["published_at"] or r["stored_at"] for r in everyone)
-        stories.append(
-            Story(
-                title=lead["title"] or lead["url"],
-                url=_link(lead["url"]),
-                snippet=_snippet(lead["id"], lead["text"], queries),
-                first_seen=(local := first_seen.astimezone(zone)),
-                seen=_seen(local),
-                keywords=keywords,
-                outlets=outlets,
-                article_ids=sorted(r["id"] for r in members),
-            )
+        when = min(r["published_at"] or r["stored_at"] for r in everyone)  # the order of the digest
+        seen = min(r["stored_at"] for r in everyone).astimezone(zone)
+        dated = [r["published_at"] for r in everyone if r["published_at"] is not None]
+        published = min(dated).astimezone(zone) if dated else None
+        story = Story(
+            title=lead["title"] or lead["url"],
+            url=_link(lead["url"]),
+            snippet=_snippet(lead["id"], lead["text"], queries),
+            first_seen=seen,
+            seen=_seen(seen, local_date.year),
+            keywords=keywords,
+            outlets=outlets,
+            article_ids=sorted(r["id"] for r in members),
+            published=published,
+            published_seen=_seen(published, local_date.year) if published else "",
         )
-    stories.sort(key=lambda s: (len(s.outlets), s.first_seen), reverse=True)
+        ranked.append((len(outlets), when, story))
+    ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    stories = [story for _, _, story in ranked]
     return Digest(email, local_date, tz, stories, sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -7,7 +7,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -33,6 +33,7 @@ KINDS = validate.KINDS  # what a source may be; each has its spider (spider_for)
 class SourceStats:
     fetched: int = 0
     new: int = 0
+    old: int = 0  # stored, but published too long before it was first seen to be news
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -58,6 +59,7 @@ class Poll:
     validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     # sources with an item the store refused → why (the last reason); recorded on the source
     unsaved: dict[int, str] = field(default_factory=dict)
+    new_within: timedelta | None = None  # NEWSWATCH_NEW_WITHIN, for the "new" count
 
 
 def spider_for(kind: str) -> type | None:
@@ -104,7 +106,7 @@ async def poll(
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break
-        run = Poll(pool, chosen, keywords, stats, window)
+        run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within)
         crawl = runner.crawl(spider, poll=run)
         stop = asyncio.ensure_future(stopping.wait())
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from psycopg import AsyncConnection, errors
+
+from monitor.store.newness import IS_NEW
 
 Row = dict[str, Any]
 
@@ -16,10 +18,11 @@ Row = dict[str, Any]
 COMMIT_SLACK = "10 minutes"
 
 
-async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: datetime) -> list[Row]:
+async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: datetime, new_within: timedelta) -> list[Row]:
     """Articles for the subscriber's next digest: stored up to `now` since their previous digest (or
     in the day before they subscribed), matching their keywords, not duplicates or seed copies, never
-    put in one of their digests before."""
+    put in one of their digests before, and news (monitor.store.newness: published within
+    `new_within` of being first seen)."""
     cur = await conn.execute(
         """
         SELECT a.id, a.url, a.title, a.text, a.outlet, a.lang, a.published_at, a.stored_at,
@@ -34,6 +37,9 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
            AND (s.all_keywords OR EXISTS (SELECT 1 FROM subscriber_keywords sk
                                            WHERE sk.subscriber_id = s.id AND sk.keyword_id = k.id))
            AND a.duplicate_of IS NULL AND NOT a.seed_duplicate AND NOT a.is_seed
+           AND """
+        + IS_NEW
+        + """
            AND a.stored_at <= %(now)s
            AND a.stored_at > coalesce((SELECT max(d.created_at) FROM digests d
                                         WHERE d.subscriber_id = s.id AND d.status IN ('pending', 'sent'))
@@ -43,7 +49,7 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
          GROUP BY a.id
          ORDER BY a.published_at DESC NULLS LAST, a.id DESC
         """,
-        {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK},
+        {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK, "new_within": new_within},
     )
     return await cur.fetchall()
 

@@ -52,19 +52,26 @@ async def keyword_add(conn: Any, form: FormData) -> str:
     name = value(form, "name") or query
     count, _ = await keywords.preview(conn, query)
     await keywords.add(conn, name, query)
-    return f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days"
+    return f"added keyword {name!r}: it would have matched {count} article(s) published in the last 30 days"
 
 
 async def keyword_remove(conn: Any, form: FormData) -> str:
-    await keywords.remove(conn, value(form, "name"))
-    return f"removed keyword {value(form, 'name')!r}; matched articles stay in the archive"
+    name = value(form, "name")
+    widened = await keywords.remove(conn, name, force=value(form, "force") == "yes")
+    told = f"; it was the only keyword of {', '.join(widened)}: they now receive every keyword" if widened else ""
+    return f"removed keyword {name!r}; matched articles stay in the archive{told}"
 
 
 async def keyword_page(request: Request) -> Response:
     notice, error, form = await handle(request, {"add": keyword_add, "remove": keyword_remove})
     query = params.text(request.query_params, "query")
     preview = None
+    refused = None  # a removal refused because it was someone's only keyword: offer to force it
     async with request.app.state.pool.connection() as conn:
+        if error and form is not None and form.get("action") == "remove":
+            row = await keywords.named(conn, value(form, "name"))
+            if row is not None and await keywords.sole_keyword_of(conn, row["id"]):
+                refused = row["name"]
         if query and request.method == "GET":
             try:
                 count, examples = await keywords.preview(conn, query)
@@ -81,6 +88,7 @@ async def keyword_page(request: Request) -> Response:
             "notice": notice,
             "error": error,
             "preview": preview,
+            "refused": refused,
             "query": query or (value(form, "query") if failed_add and form else ""),
             "name": params.text(request.query_params, "name") or (value(form, "name") if failed_add and form else ""),
         },

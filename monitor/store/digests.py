@@ -7,6 +7,8 @@ from typing import Any
 
 from psycopg import AsyncConnection, errors
 
+from monitor.store import story_reads
+
 Row = dict[str, Any]
 
 
@@ -19,7 +21,7 @@ COMMIT_SLACK = "10 minutes"
 async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: datetime) -> list[Row]:
     """Articles for the subscriber's next digest: stored up to `now` since their previous digest (or
     in the day before they subscribed), matching their keywords, not duplicates or seed copies, never
-    put in one of their digests before."""
+    put in one of their digests before, nor of a story one of their digests told already."""
     cur = await conn.execute(
         """
         SELECT a.id, a.url, a.title, a.text, a.outlet, a.lang, a.published_at, a.stored_at,
@@ -40,6 +42,9 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
                                       - %(slack)s::interval,
                                       s.created_at - interval '1 day')
            AND NOT EXISTS (SELECT 1 FROM digest_items di WHERE di.subscriber_id = s.id AND di.article_id = a.id)
+           -- a story is told once: not again when another article of it arrives (README, "The daily digest")
+           AND NOT EXISTS (SELECT 1 FROM articles t JOIN digest_items dt ON dt.article_id = t.id
+                            WHERE t.story_id = a.story_id AND dt.subscriber_id = s.id)
          GROUP BY a.id
          ORDER BY a.published_at DESC NULLS LAST, a.id DESC
         """,
@@ -48,24 +53,11 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
     return await cur.fetchall()
 
 
-async def carriers(conn: AsyncConnection[Any], stories: list[int]) -> list[Row]:
-    """Every article that carried these stories (members of the story, and copies of its members
-    from other outlets), seeds and their copies left out: who else published it."""
-    cur = await conn.execute(
-        """
-        WITH members AS (
-            SELECT a.id, coalesce(a.story_id, a.id) AS story FROM articles a
-             WHERE (a.story_id = ANY(%(keys)s) OR (a.story_id IS NULL AND a.id = ANY(%(keys)s)))
-               AND NOT a.is_seed AND NOT a.seed_duplicate
-        )
-        SELECT m.story, a.id, a.outlet, a.url, a.published_at, a.stored_at
-          FROM members m JOIN articles a ON a.id = m.id OR a.duplicate_of = m.id
-         WHERE NOT a.is_seed AND NOT a.seed_duplicate
-         ORDER BY a.stored_at, a.id
-        """,
-        {"keys": stories},
-    )
-    return await cur.fetchall()
+async def carriers(conn: AsyncConnection[Any], stories: list[int], now: datetime) -> list[Row]:
+    """The timeline of each of these stories (monitor.store.story_reads.members) as stored by `now`:
+    every article that carried it, copies included, the first publisher first; seeds and their
+    copies left out, as digests leave them out. An article in no story is a story of its own."""
+    return await story_reads.members(conn, stories, seeds=False, stored_until=now, unclustered=True)
 
 
 async def create(

@@ -40,8 +40,8 @@ def test_search_open_story_and_republications(page: Any, served: Served) -> None
     assert republications.count() == 1
     assert "MENAFN" in republications.first.inner_text() and "100%" in republications.first.inner_text()
     assert page.locator("#evidence").inner_text().count("ab" * 32) == 1
-    original = page.locator("a", has_text="Original:")
-    assert original.get_attribute("rel") == "noopener noreferrer"
+    at_outlet = page.locator("a", has_text="At the outlet:")
+    assert at_outlet.get_attribute("rel") == "noopener noreferrer"
     shot(page, "article")
 
 

@@ -125,3 +125,39 @@ def test_a_story_told_is_not_told_again_when_another_article_of_it_arrives(
     assert "Seçki kampaniyası başa çatdı" in text
     for body in (text, html):
         assert "ATƏT" not in body and stories_world.MISSION_EN not in body and "Trend" not in body
+
+
+def test_a_story_whose_digest_failed_was_not_told_and_comes_back(database_url: str, tmp_path: Path, smtp: Smtp) -> None:
+    cfg = settings(database_url, tmp_path, smtp.url)
+    smtp.data_reply = "554 5.7.1 Message rejected"
+    day2 = DAY1 + timedelta(days=1)
+
+    async def scenario(pool: AsyncConnectionPool) -> None:
+        async with pool.connection() as conn:
+            ids = await stories_world.load(conn)
+            await subscriber(conn, "analyst@example.org", created_at=BEFORE)
+        await delivery.prepare_due(pool, cfg, DAY1)
+        assert await delivery.send_pending(pool, cfg) == delivery.SendResult(failed=1)
+        async with pool.connection() as conn:  # another article of the story, before the next digest
+            await stories_world.article(
+                conn,
+                outlet="AZERTAC",
+                url="https://azertag.az/xeber/atet_musahidecileri-2900002",
+                title="ATƏT müşahidəçiləri Bakıda missiyasını açdı",
+                text="ATƏT-in müşahidə missiyası Bakıda ofisini açıb.",
+                lang="az",
+                published_at=DAY1 + timedelta(hours=1),
+                stored_at=DAY1 + timedelta(hours=2),
+                story_id=ids["mission"],
+                keywords=("observers",),
+            )
+        smtp.data_reply = "250 OK"
+        assert await delivery.prepare_due(pool, cfg, day2) == 1
+        assert await delivery.send_pending(pool, cfg) == delivery.SendResult(sent=1)
+
+    run(database_url, scenario)
+    (msg,) = smtp.messages
+    text, _ = parts(msg)
+    assert msg["Subject"] == "Newswatch digest, Thu 8 Feb 2024: 2 stories"  # the mission and the campaign
+    assert "1. " + stories_world.MISSION_EN in text  # four outlets now: it leads
+    assert "- AZERTAC (az): https://azertag.az/xeber/atet_musahidecileri-2900002" in text

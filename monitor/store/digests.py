@@ -26,6 +26,7 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
         """
         SELECT a.id, a.url, a.title, a.text, a.outlet, a.lang, a.published_at, a.stored_at,
                coalesce(a.story_id, a.id) AS story,
+               a.story_id,
                array_agg(DISTINCT k.name ORDER BY k.name) AS keywords,
                array_agg(DISTINCT k.query) AS queries
           FROM subscribers s
@@ -42,15 +43,29 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
                                       - %(slack)s::interval,
                                       s.created_at - interval '1 day')
            AND NOT EXISTS (SELECT 1 FROM digest_items di WHERE di.subscriber_id = s.id AND di.article_id = a.id)
-           -- a story is told once: not again when another article of it arrives (README, "The daily digest")
-           AND NOT EXISTS (SELECT 1 FROM articles t JOIN digest_items dt ON dt.article_id = t.id
-                            WHERE t.story_id = a.story_id AND dt.subscriber_id = s.id)
          GROUP BY a.id
          ORDER BY a.published_at DESC NULLS LAST, a.id DESC
         """,
         {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK},
     )
-    return await cur.fetchall()
+    rows = await cur.fetchall()
+    # a story is told once: not again when another article of it arrives (README, "The daily digest")
+    told = await told_stories(conn, subscriber_id, [r["story_id"] for r in rows if r["story_id"] is not None])
+    return [r for r in rows if r["story_id"] not in told]
+
+
+async def told_stories(conn: AsyncConnection[Any], subscriber_id: int, stories: list[int]) -> set[int]:
+    """Which of these stories one of the subscriber's digests told already: an article of it is
+    among their digest items. (A query of its own, from the few stories of the new articles: as a
+    NOT EXISTS in candidates() the planner joined every article to every item ever sent to them.)"""
+    if not stories:
+        return set()
+    cur = await conn.execute(
+        "SELECT DISTINCT t.story_id FROM articles t JOIN digest_items dt ON dt.article_id = t.id"
+        " WHERE t.story_id = ANY(%s) AND dt.subscriber_id = %s",
+        (sorted(set(stories)), subscriber_id),
+    )
+    return {r["story_id"] for r in await cur.fetchall()}
 
 
 async def carriers(conn: AsyncConnection[Any], stories: list[int], now: datetime) -> list[Row]:

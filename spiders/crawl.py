@@ -58,6 +58,7 @@ class Poll:
     validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     # sources with an item the store refused → why (the last reason); recorded on the source
     unsaved: dict[int, str] = field(default_factory=dict)
+    requested: set[str] = field(default_factory=set)  # canonical URLs of the article pages asked for
 
 
 def spider_for(kind: str) -> type | None:

@@ -60,6 +60,7 @@ class Poll:
     # sources with an item the store refused → why (the last reason); recorded on the source
     unsaved: dict[int, str] = field(default_factory=dict)
     new_within: timedelta | None = None  # NEWSWATCH_NEW_WITHIN, for the "new" count
+    requested: set[str] = field(default_factory=set)  # canonical URLs of the article pages asked for
 
 
 def spider_for(kind: str) -> type | None:

@@ -23,15 +23,15 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 
 from alerts import delivery, when
 from monitor import leases
 from monitor.config import Settings
+from monitor.db import DATABASE_DOWN
 from monitor.store import maintenance, sources, subscribers
 from spiders.crawl import poll
 
@@ -43,7 +43,6 @@ BATCH = 25  # sources claimed at a time: small enough that idle workers get a sh
 # 200 new pages at the host delay): polls that waited on each other left sources due every minute
 # unpolled while one outlet drained. Each batch is its own crawl, with its own per-host slots.
 MAX_BATCHES = 4
-DATABASE_DOWN = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
 
 class Outage:

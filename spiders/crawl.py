@@ -59,6 +59,9 @@ class Poll:
     validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     # sources with an item the store refused → why (the last reason); recorded on the source
     unsaved: dict[int, str] = field(default_factory=dict)
+    # sources whose poll the database cut short (it could not be reached): no outcome is theirs to
+    # record; their claims are given back so that the poll is redone once the database is back
+    cut: set[int] = field(default_factory=set)
     new_within: timedelta | None = None  # NEWSWATCH_NEW_WITHIN, for the "new" count
     requested: set[str] = field(default_factory=set)  # canonical URLs of the article pages asked for
 
@@ -128,10 +131,13 @@ async def _settle(pool: AsyncConnectionPool, run: Poll) -> None:
     again); the validators of the others kept. One source's failure never costs another its own."""
     names = {s["id"]: s["name"] for s in run.sources}
     async with pool.connection() as conn:
+        if run.cut:
+            await source_store.release_claims(conn, sorted(run.cut))
         for source_id, reason in run.unsaved.items():
-            await source_store.record_failure(conn, source_id, f"store: could not save {reason}")
+            if source_id not in run.cut:
+                await source_store.record_failure(conn, source_id, f"store: could not save {reason}")
         for source_id, (etag, last_modified, body) in run.validators.items():
-            if source_id in run.unsaved:
+            if source_id in run.unsaved or source_id in run.cut:
                 continue
             try:
                 await source_store.keep_validators(conn, source_id, etag, last_modified, body)

@@ -80,7 +80,7 @@ class FeedSpider(SourceSpider):
                     conn, source["id"], not_modified=False, seen=len(found), new=len(taken), backlog=backlog
                 )
         except psycopg.Error as exc:  # a full disk, a value the database refuses: said on the source
-            await self.record_failure(source, f"store: could not read what is stored: {exc}")
+            await self.record_failure(source, f"store: could not read what is stored: {exc}", cause=exc)
             return
         if not backlog:  # with items left over, the next poll must read the feed again, not get a 304
             self.poll.validators[source["id"]] = (

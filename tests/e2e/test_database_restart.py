@@ -73,7 +73,9 @@ def test_the_worker_reconnects_after_postgresql_restarts_and_redoes_the_cut_poll
         own_server.ensure_postgres_running()
         # the claim of the cut poll runs out, and the worker, back in touch, polls the source again
         wait_for(lambda: len(stored(url, "During")) == 3, 60, lambda: worker.log.read_text()[-3000:])
-        assert "database reachable again" in worker.log.read_text()
+        wait_for(
+            lambda: "database reachable again" in worker.log.read_text(), 30, lambda: worker.log.read_text()[-3000:]
+        )
         assert site.hits["/sv/During.rss"] == 2
         status, took = worker.terminate()
         assert status == 0 and took < 30

@@ -54,7 +54,7 @@ def _norm(token: str) -> str:
     return fold_word_chars(token).replace("’", "'").removesuffix("'s")
 
 
-def terms(title: str, text: str) -> set[str]:
+def terms(title: str, text: str, lang: str | None = None) -> set[str]:
     """Names (capitalised, not at a sentence start), numbers and rare words of the title and lead."""
     lead = " ".join(text.split()[:LEAD_WORDS])
     found: set[str] = set()

@@ -60,13 +60,18 @@ async def create(conn: AsyncConnection[Any], first_seen: datetime) -> int:
 
 
 async def add(
-    conn: AsyncConnection[Any], article_id: int, story_id: int, published_at: datetime, terms: set[str]
+    conn: AsyncConnection[Any],
+    article_id: int,
+    story_id: int,
+    published_at: datetime,
+    terms: set[str],
+    lang: str | None = None,
 ) -> None:
     """Record the article in its story; the story's last_seen moves forward."""
     await conn.execute(
-        "INSERT INTO story_terms (article_id, story_id, published_at, terms) VALUES (%s, %s, %s, %s)"
+        "INSERT INTO story_terms (article_id, story_id, published_at, terms, lang) VALUES (%s, %s, %s, %s, %s)"
         " ON CONFLICT DO NOTHING",
-        (article_id, story_id, published_at, sorted(terms)),
+        (article_id, story_id, published_at, sorted(terms), lang),
     )
     await conn.execute(
         "UPDATE stories SET last_seen = greatest(last_seen, %s), first_seen = least(first_seen, %s) WHERE id = %s",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from monitor.pipeline import dedup, fingerprint, stories
@@ -70,13 +72,39 @@ def test_estimates_follow_the_exact_containment() -> None:
     assert sorted(dedup.worth_checking(a, [(1, other), (2, b), (3, a)])) == [2, 3]
 
 
-def test_choose_prefers_a_seed_then_the_earliest_root() -> None:
-    seed = dedup.Candidate(5, 5, True)
-    early = dedup.Candidate(9, 2, False)
-    late = dedup.Candidate(7, 7, False)
-    assert dedup.choose([]) is None
-    assert dedup.choose([(late, 0.9), (early, 0.7)]) == dedup.Original(2, False, 0.7)
-    assert dedup.choose([(late, 0.99), (seed, 0.65)]) == dedup.Original(5, True, 0.65)
+def _member(article_id: int, hour: int, seed: bool = False, seen: int | None = None) -> dedup.Member:
+    at = datetime(2024, 2, 6, hour, tzinfo=UTC)
+    return dedup.Member(article_id, seed, at, datetime(2024, 2, 6, seen if seen is not None else hour, tzinfo=UTC))
+
+
+def test_the_original_is_the_earliest_published_whatever_the_order_stored() -> None:
+    copy, original, other = _member(1, 12), _member(2, 9, seen=13), _member(3, 10)
+    scores = {(1, 2): 0.9, (3, 1): 0.7, (2, 3): 0.65}
+    assert dedup.arrange([copy, original, other], scores) == {
+        2: None,
+        1: dedup.Original(2, False, 0.9),
+        3: dedup.Original(2, False, 0.65),  # the similarity to the original named, not the best one
+    }
+    assert dedup.arrange([other, copy, original], scores) == dedup.arrange([original, other, copy], scores)
+
+
+def test_ties_on_publication_go_to_the_first_seen_then_the_smallest_id() -> None:
+    a, b, c = _member(7, 9, seen=11), _member(5, 9, seen=10), _member(4, 9, seen=11)
+    arranged = dedup.arrange([a, b, c], {(7, 5): 0.9, (7, 4): 0.9, (5, 4): 0.9})
+    assert arranged[5] is None and arranged[4] == arranged[7] == dedup.Original(5, False, 0.9)
+    assert dedup.arrange([a, c], {(7, 4): 0.9})[4] is None
+
+
+def test_a_seed_is_the_original_even_of_an_earlier_article_and_unrelated_members_stay_apart() -> None:
+    earlier, seed, unrelated = _member(1, 6), _member(2, 9, seed=True), _member(3, 7)
+    arranged = dedup.arrange([earlier, seed, unrelated], {(1, 2): 0.8, (3, 2): 0.3, (1, 3): 0.2})
+    assert arranged == {2: None, 1: dedup.Original(2, True, 0.8), 3: None}
+
+
+def test_a_copy_of_a_copy_names_the_original_of_what_it_reproduces() -> None:
+    root, copy, copy_of_copy = _member(1, 8), _member(2, 9), _member(3, 10)
+    arranged = dedup.arrange([root, copy, copy_of_copy], {(1, 2): 0.7, (2, 3): 0.95, (1, 3): 0.55})
+    assert arranged[3] == dedup.Original(1, False, 0.55)
 
 
 def test_story_terms_are_names_numbers_and_rare_words_of_the_lead() -> None:

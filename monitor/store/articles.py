@@ -103,7 +103,7 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
                 demoted = [r for r in decision.group if r["duplicate_of"] is None and r["id"] in decision.changes]
                 story_id = demoted[0]["story_id"] if demoted and demoted[0]["story_id"] is not None else None
             if story_id is None:
-                best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n)
+                best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n, a.lang)
                 story_id = best[0] if best else await stories.create(conn, at)
             cur = await conn.execute(
                 """
@@ -148,9 +148,12 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             if original is None:  # a copy adds no terms of its own: it would make its story's words look common
                 await stories.add(conn, row["id"], story_id, at, terms, a.lang)
             await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
+            touched = {story_id, *(sid for sid, _, _ in seen.candidates)}
             grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
             if grown:
-                await groups.relearn(conn, a.outlet, grown, at, row["id"])
+                touched |= await groups.relearn(conn, a.outlet, grown, at, row["id"])
+            if original is None:
+                await stories.recluster(conn, sorted(touched), seen)
     except Exception as exc:
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
     return row["id"], original.article_id if original else None

@@ -69,12 +69,12 @@ async def apply(
             await stories.add(conn, aid, story_id, at, terms, row["lang"])
 
 
-async def relearn(conn: AsyncConnection[Any], outlet: str, keys: list[int], at: datetime, exclude: int) -> None:
+async def relearn(conn: AsyncConnection[Any], outlet: str, keys: list[int], at: datetime, exclude: int) -> set[int]:
     """The sentences `keys` of `outlet` just became template text: decide again the groups of the
-    outlet's articles that hold them, and refresh their story terms."""
+    outlet's articles that hold them, and refresh their story terms. Returns their stories."""
     holders = [h for h in await outlet_templates.holders(conn, outlet, keys, at) if h != exclude]
     if not holders:
-        return
+        return set()
     cur = await conn.execute(
         "SELECT id, duplicate_of, title, text, lang, outlet, published_at, fetched_at FROM articles WHERE id = ANY(%s)",
         (holders,),
@@ -93,6 +93,10 @@ async def relearn(conn: AsyncConnection[Any], outlet: str, keys: list[int], at: 
             template = await template_of(conn, r["outlet"], r["text"], when)
             terms = story_terms(r["title"], template_rules.strip(r["text"], template), r["lang"])
             await conn.execute("UPDATE story_terms SET terms = %s WHERE article_id = %s", (sorted(terms), r["id"]))
+    cur = await conn.execute(
+        "SELECT DISTINCT story_id FROM articles WHERE id = ANY(%s) AND story_id IS NOT NULL", (holders,)
+    )
+    return {r["story_id"] for r in await cur.fetchall()}
 
 
 async def redecide(conn: AsyncConnection[Any], article_id: int) -> None:

@@ -104,7 +104,7 @@ def test_story_candidates_are_found_by_any_shared_term_taken_verbatim(database_u
             found = {}
             for term in sorted(odd) + ["obrien", "a", "b", "2013"]:
                 seen = await stories.window(conn, {term}, AT, WINDOW)
-                found[term] = [sid for sid, _ in seen.candidates]
+                found[term] = [sid for sid, _, _ in seen.candidates]
             found["story"] = [story]
             return found
 

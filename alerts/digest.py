@@ -101,8 +101,11 @@ def assemble(
         keywords = sorted({k for r in members for k in r["keywords"]})
         counts.update(keywords)
         queries = tuple(sorted({q for r in members for q in r["queries"]}))
-        everyone = sorted([*members, *carried.get(key, ())], key=lambda r: (r["stored_at"], r["id"]))
-        first_by_outlet: dict[str, dict[str, Any]] = {}  # in the order they carried it
+        everyone = sorted(
+            [*members, *carried.get(key, ())],
+            key=lambda r: (r["published_at"] or r["stored_at"], r["stored_at"], r["id"]),
+        )
+        first_by_outlet: dict[str, dict[str, Any]] = {}  # in the order they published it: the first publisher leads
         for r in everyone:
             first_by_outlet.setdefault(r["outlet"], r)
         outlets = [Outlet(name, _link(r["url"])) for name, r in first_by_outlet.items()]

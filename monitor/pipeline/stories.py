@@ -171,7 +171,7 @@ def terms(title: str, text: str, lang: str | None = None, table: Aliases | None 
     return found
 
 
-PRIOR = 10  # imagined articles without the term: while the window holds few articles, no term looks common
+PRIOR = 30  # imagined articles without the term: while the window holds few articles, no term looks common
 
 
 def idf(df: Mapping[str, int], n: int) -> Mapping[str, float]:
@@ -221,6 +221,29 @@ def best_story(
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (story_id, score)
     return best
+
+
+NEAR = THRESHOLD / 2  # stories this like a new article are decided again with it (monitor.store.stories.recluster)
+
+
+def near(
+    mine: set[str],
+    candidates: list[tuple[int, set[str], str | None]],
+    df: Mapping[str, int],
+    n: int,
+    lang: str | None = None,
+) -> set[int]:
+    """The stories of the candidates (story_id, terms, lang) at least NEAR like `mine`: those a new
+    article could join, or tie to another, and so must be decided again with it. A story that only
+    shares a common word with it is left alone (re-deciding every story of the window that says
+    "Azerbaijan" would cost a save hundreds of comparisons)."""
+    weights = idf(df, n)
+    default = math.log(n + PRIOR)
+    return {
+        story_id
+        for story_id, theirs, their_lang in candidates
+        if similarity(mine, theirs, weights, default, lang == their_lang) >= NEAR
+    }
 
 
 @dataclass(frozen=True)

@@ -148,12 +148,13 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             if original is None:  # a copy adds no terms of its own: it would make its story's words look common
                 await stories.add(conn, row["id"], story_id, at, terms, a.lang)
             await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
-            touched = {story_id, *(sid for sid, _, _ in seen.candidates)}
-            grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
-            if grown:
-                touched |= await groups.relearn(conn, a.outlet, grown, at, row["id"])
             if original is None:
+                touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang)}
                 await stories.recluster(conn, sorted(touched), seen)
+            grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
+            if grown:  # judged in their own window: the new article may be days away from them
+                for story in sorted(await groups.relearn(conn, a.outlet, grown, at, row["id"])):
+                    await stories.recluster(conn, [story])
     except Exception as exc:
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
     return row["id"], original.article_id if original else None

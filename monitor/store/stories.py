@@ -134,14 +134,18 @@ async def drop_empty(conn: AsyncConnection[Any], story_ids: list[int]) -> None:
     )
 
 
-async def recluster(conn: AsyncConnection[Any], story_ids: list[int], seen: Window) -> None:
+async def recluster(conn: AsyncConnection[Any], story_ids: list[int], seen: Window | None = None) -> None:
     """Decide again the stories of the originals of these stories, from that set alone
     (monitor.pipeline.stories.cluster), so that what a new article touches ends the same whatever
     order its articles arrived in. Each resulting story keeps the id most of its members had.
-    `seen`: the window the new article was judged in (term frequencies are counted there)."""
+    `seen`: the window the new article was judged in (term frequencies are counted there); none:
+    the window of these stories' first article."""
     rows = await members(conn, sorted(set(story_ids)))
     if len(rows) < 2:
         return
+    if seen is None:
+        every = set().union(*(set(r["terms"]) for r in rows))
+        seen = await window(conn, every, min(r["published_at"] for r in rows), story_rules.WINDOW)
     held = dict(seen.rows)
     held.update({r["article_id"]: (r["story_id"], set(r["terms"])) for r in rows})
     # a term's frequency counts the stories that hold it, not their articles: a story told by

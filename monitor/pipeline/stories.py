@@ -198,11 +198,13 @@ def similarity(
     if len(a) < MIN_TERMS or len(b) < MIN_TERMS:
         return 0.0
     shared = a & b
-    kinds = [kind(t) for t in shared]
-    if not ({"number", "date"} & set(kinds)) and kinds.count("word") < 2:
+    if not shared:
         return 0.0
-    w = lambda t: weights.get(t, default)  # noqa: E731
-    return sum(w(t) for t in shared) / min(sum(w(t) for t in a), sum(w(t) for t in b))
+    # a number (#) or date (@d…) shared, or two rare words (~): else names alone
+    if not any(t[0] == "#" or t[:2] == "@d" for t in shared) and sum(t[0] == "~" for t in shared) < 2:
+        return 0.0
+    get = weights.get
+    return sum(get(t, default) for t in shared) / min(sum(get(t, default) for t in a), sum(get(t, default) for t in b))
 
 
 def best_story(

@@ -150,7 +150,7 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
             if original is None:
                 touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang)}
-                await stories.recluster(conn, sorted(touched), seen)
+                await stories.recluster(conn, sorted(touched), seen, at)
             grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
             if grown:  # judged in their own window: the new article may be days away from them
                 for story in sorted(await groups.relearn(conn, a.outlet, grown, at, row["id"])):

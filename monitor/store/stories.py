@@ -99,12 +99,21 @@ def any_of(terms: list[str]) -> str:
     return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
 
 
-async def members(conn: AsyncConnection[Any], story_ids: list[int], limit: int = 400) -> list[dict[str, Any]]:
-    """The originals (story terms) of these stories."""
+# Originals re-decided at once, the nearest in time to the new article: the cost of a save stays
+# bounded (cluster compares each pair) when a story grows long; the rest keep their story.
+MEMBERS_AT_MOST = 60
+
+
+async def members(
+    conn: AsyncConnection[Any], story_ids: list[int], around: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The originals (story terms) of these stories, at most MEMBERS_AT_MOST: the nearest in time
+    to `around`, else the earliest."""
+    order = "published_at" if around is None else "abs(extract(epoch FROM published_at - %(around)s))"
     cur = await conn.execute(
-        "SELECT article_id, story_id, published_at, terms, lang FROM story_terms WHERE story_id = ANY(%s)"
-        " ORDER BY published_at, article_id LIMIT %s",
-        (story_ids, limit),
+        "SELECT article_id, story_id, published_at, terms, lang FROM story_terms WHERE story_id = ANY(%(ids)s)"
+        f" ORDER BY {order}, article_id LIMIT %(limit)s".encode(),
+        {"ids": story_ids, "around": around, "limit": MEMBERS_AT_MOST},
     )
     return await cur.fetchall()
 
@@ -134,13 +143,15 @@ async def drop_empty(conn: AsyncConnection[Any], story_ids: list[int]) -> None:
     )
 
 
-async def recluster(conn: AsyncConnection[Any], story_ids: list[int], seen: Window | None = None) -> None:
+async def recluster(
+    conn: AsyncConnection[Any], story_ids: list[int], seen: Window | None = None, around: datetime | None = None
+) -> None:
     """Decide again the stories of the originals of these stories, from that set alone
     (monitor.pipeline.stories.cluster), so that what a new article touches ends the same whatever
     order its articles arrived in. Each resulting story keeps the id most of its members had.
     `seen`: the window the new article was judged in (term frequencies are counted there); none:
     the window of these stories' first article."""
-    rows = await members(conn, sorted(set(story_ids)))
+    rows = await members(conn, sorted(set(story_ids)), around)
     if len(rows) < 2:
         return
     if seen is None:

@@ -14,9 +14,10 @@ from psycopg import AsyncConnection
 
 from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.fingerprint import fingerprint
+from monitor.pipeline.templates import keys as template_keys
 from monitor.query.fold import fold
 from monitor.query.match import Doc
-from monitor.store import articles, fingerprints, keywords, sources
+from monitor.store import articles, fingerprints, keywords, sources, templates
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_SOURCE = "seeds"
@@ -40,6 +41,11 @@ async def index_archive(conn: AsyncConnection[Any]) -> int:
             await fingerprints.add(conn, article_id, fingerprint(text))
         done += len(batch)
         after = batch[-1][0]
+    after = 0  # and the sentences of each outlet's articles, from which its template is learned (012)
+    while rows := await templates.unrecorded(conn, after):
+        for r in rows:
+            await templates.record(conn, r["id"], r["outlet"], r["at"], template_keys(r["text"]))
+        after = rows[-1]["id"]
     return done
 
 

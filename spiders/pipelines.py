@@ -26,7 +26,7 @@ class StorePipeline:
         except Exception as exc:  # one bad page never stops the poll
             log.warning("article %s from %s: %s", item.final_url, item.outlet, exc)
             stats.errors.append(f"{item.final_url}: {exc}")
-            poll.unsaved.add(item.source_id)
+            poll.unsaved[item.source_id] = f"{item.final_url}: {exc}"
             return item
         if outcome == "new":
             stats.new += 1

@@ -15,12 +15,20 @@ from twisted.python.failure import Failure
 from monitor.pipeline.encoding import decode_html
 from monitor.pipeline.ingest import Fetched
 from monitor.store import sources
+from spiders import clean
 
 log = logging.getLogger(__name__)
 
 
 def response_headers(response: Response) -> dict[str, str]:
-    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+    """The response's headers as text, without control characters (kept as evidence in jsonb,
+    which cannot hold a NUL)."""
+    found = {}
+    for k, v in response.headers.items():
+        name = clean.token(k.decode("latin-1"))
+        if name:
+            found[name] = clean.token(b", ".join(v).decode("latin-1")) or ""
+    return found
 
 
 def retry_after(response: Response | None) -> float | None:
@@ -95,7 +103,7 @@ class SourceSpider(scrapy.Spider):
             outlet=source["name"],
             link=response.request.url if response.request else response.url,
             final_url=response.url,
-            html=decode_html(response.body, headers.get("Content-Type")),
+            html=decode_html(response.body, headers.get("Content-Type")).replace("\x00", ""),
             raw=response.body,
             headers=headers,
             fetched_at=datetime.now(UTC),

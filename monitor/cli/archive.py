@@ -129,6 +129,7 @@ def status(args: argparse.Namespace) -> int:
             "next_poll_at",
             "articles_24h",
             "share_304",
+            "backlog",
         ],
         widths={"last_error": 50},
     )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from psycopg import AsyncConnection, errors
 
+from monitor import validate
 from monitor.errors import UsageError
 from monitor.query import parse
 from monitor.query.parse import Node
 from monitor.query.sql import compile_sql
 
 Row = dict[str, Any]
+log = logging.getLogger(__name__)
 
 
 class OnlyKeyword(UsageError):
@@ -47,6 +50,7 @@ async def _match_archive(conn: AsyncConnection[Any], keyword_id: int, tree: Node
 
 async def add(conn: AsyncConnection[Any], name: str, query: str) -> Row:
     """Save the keyword and match the whole archive at once, so its history is there."""
+    name = validate.name(name, "keyword name")
     tree = checked(query)
     try:
         async with conn.transaction():
@@ -132,7 +136,13 @@ async def list_all(conn: AsyncConnection[Any]) -> list[Row]:
 async def trees(conn: AsyncConnection[Any]) -> list[tuple[int, str, Node]]:
     """(id, name, tree) of every keyword, for matching new articles."""
     rows = await (await conn.execute("SELECT id, name, query FROM keywords ORDER BY id")).fetchall()
-    return [(r["id"], r["name"], checked(r["query"])) for r in rows]
+    found = []
+    for r in rows:
+        try:
+            found.append((r["id"], r["name"], checked(r["query"])))
+        except UsageError as exc:  # saved before a limit it breaks (monitor.query.parse): it alone stops matching
+            log.warning("keyword %s is not matched: %s (edit it with `newswatch keywords edit`)", r["name"], exc)
+    return found
 
 
 async def sole_keyword_of(conn: AsyncConnection[Any], keyword_id: int) -> list[str]:

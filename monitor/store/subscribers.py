@@ -7,9 +7,10 @@ from typing import Any, LiteralString
 
 from psycopg import AsyncConnection, errors
 
-from monitor.cli.args import email as checked_email
-from monitor.cli.args import zone as checked_zone
 from monitor.errors import UsageError
+from monitor.validate import email as checked_email
+from monitor.validate import language as checked_language
+from monitor.validate import zone as checked_zone
 
 Row = dict[str, Any]
 
@@ -21,16 +22,19 @@ async def add(
     send_at: time,
     tz: str,
     send_empty: bool = False,
+    lang: str | None = None,
 ) -> Row:
-    """Subscribe `email` to the digest of `keywords` (None: all keywords); a malformed address, an
-    unknown zone or keyword is a usage error, whether it came from the CLI or the API."""
+    """Subscribe `email` to the digest of `keywords` (None: all keywords), with headlines in `lang`
+    where a story has them (None: the original's); a malformed address, an unknown zone, language
+    or keyword is a usage error, whether it came from the CLI or the API."""
     email, tz = checked_email(email), checked_zone(tz)
+    lang = checked_language(lang) if lang is not None else None
     async with conn.transaction():
         try:
             cur = await conn.execute(
-                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING *",
-                (email, keywords is None, send_at, tz, send_empty),
+                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty, lang)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
+                (email, keywords is None, send_at, tz, send_empty, lang),
             )
         except errors.UniqueViolation:
             raise UsageError(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None

@@ -11,8 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from monitor import opml
-from monitor.cli import args as check
+from monitor import opml, validate
 from monitor.errors import UsageError
 from monitor.store import keywords, sources, subscribers
 from monitor.web import params
@@ -101,15 +100,9 @@ async def keyword_page(request: Request) -> Response:
 
 
 async def source_add(conn: Any, form: FormData) -> str:
-    from spiders.crawl import KINDS
-
+    every = validate.interval(value(form, "every") or "15m")
     kind = value(form, "kind") or "feed"
-    if kind not in KINDS:
-        raise UsageError(f"sources: unknown kind {kind!r}; this version polls: {', '.join(KINDS)}")
-    every = check.every(value(form, "every") or "15m")
-    row = await sources.add(
-        conn, value(form, "name"), check.web_url(value(form, "url")), kind, every, value(form, "lang") or None
-    )
+    row = await sources.add(conn, value(form, "name"), value(form, "url"), kind, every, value(form, "lang") or None)
     return f"added source {row['name']}, polled every {row['interval_s'] // 60} min"
 
 
@@ -164,12 +157,14 @@ async def source_export(request: Request) -> Response:
 
 
 async def subscriber_add(conn: Any, form: FormData) -> str:
-    email = check.email(value(form, "email"))
+    email = validate.email(value(form, "email"))
     names = [k.strip() for k in value(form, "keywords").split(",") if k.strip()] or None
-    at = check.clock(value(form, "at") or "08:00")
-    tz = check.zone(value(form, "tz") or "Asia/Baku")
-    await subscribers.add(conn, email, names, at, tz)
-    return f"subscribed {email}: daily at {at.strftime('%H:%M')} {tz}, keywords: {', '.join(names or ['all'])}"
+    at = validate.clock(value(form, "at") or "08:00")
+    tz = validate.zone(value(form, "tz") or "Asia/Baku")
+    row = await subscribers.add(conn, email, names, at, tz, lang=value(form, "lang") or None)
+    headlines = f", headlines in {row['lang']}" if row["lang"] else ""
+    keywords_told = ", ".join(names or ["all"])
+    return f"subscribed {email}: daily at {at.strftime('%H:%M')} {tz}, keywords: {keywords_told}{headlines}"
 
 
 async def subscriber_remove(conn: Any, form: FormData) -> str:

@@ -95,6 +95,48 @@ ARTICLE = {
         "copies": {"type": "array", "items": {"type": "object"}},
     },
 }
+ORIGINAL = {
+    "type": ["object", "null"],
+    "description": "the first publisher: the earliest-published article of the story that copies nothing",
+    "required": ["article_id", "outlet", "url"],
+    "properties": {"article_id": {"type": "integer"}, "outlet": {"type": "string"}, "url": {"type": "string"}},
+}
+STORY_FIELDS = {
+    "id": {"type": "integer"},
+    "headline": {"type": "string", "description": "the original's title; with `lang`, its article in that language"},
+    "first_published": NULLABLE_TIME,
+    "original": ORIGINAL,
+    "outlets": {"type": "array", "items": {"type": "string"}, "description": "the first publisher's first"},
+    "langs": {"type": "array", "items": {"type": "string"}},
+}
+STORY_SUMMARY = obj(
+    [*STORY_FIELDS, "articles"], **STORY_FIELDS, articles={"type": "integer", "description": "copies included"}
+)
+STORY_ARTICLE = obj(
+    ["id", "outlet", "url", "lang", "published_at", "duplicate_of"],
+    id={"type": "integer"},
+    outlet={"type": "string"},
+    url={"type": "string"},
+    title={"type": "string"},
+    lang={"type": ["string", "null"]},
+    published_at=NULLABLE_TIME,
+    first_seen={"type": "string", "format": "date-time"},
+    duplicate_of={"type": ["integer", "null"], "description": "the earliest-published article (or seed) it copies"},
+    copy_of_outlet={"type": ["string", "null"]},
+    similarity={"type": ["number", "null"], "description": "to the article named by duplicate_of"},
+    seed_duplicate={"type": "boolean"},
+    is_seed={"type": "boolean"},
+    original={"type": "boolean", "description": "whether it is the story's first publisher"},
+)
+STORY = obj(
+    [*STORY_FIELDS, "articles"],
+    **STORY_FIELDS,
+    articles={
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/StoryArticle"},
+        "description": "the timeline: the first publisher first, then the others earliest published first",
+    },
+)
 KEYWORD = obj(["name", "query"], name={"type": "string"}, query={"type": "string"}, articles={"type": "integer"})
 SOURCE = obj(
     ["name", "url", "kind", "enabled"],
@@ -104,7 +146,13 @@ SOURCE = obj(
     enabled={"type": "boolean"},
     last_error={"type": ["string", "null"]},
 )
-SUBSCRIBER = obj(["email"], email={"type": "string"}, keywords={"type": ["array", "null"]}, tz={"type": "string"})
+SUBSCRIBER = obj(
+    ["email"],
+    email={"type": "string"},
+    keywords={"type": ["array", "null"]},
+    tz={"type": "string"},
+    lang={"type": ["string", "null"], "description": "headlines in this language when a story has them"},
+)
 DIGEST = obj(["id", "email", "status"], id={"type": "integer"}, email={"type": "string"}, status={"type": "string"})
 REMOVED = obj(["removed"], removed={"type": "string"})
 
@@ -118,6 +166,14 @@ ARTICLE_FILTERS = [
     query("include_duplicates", "also list copies of other articles and seeds", {"type": "boolean"}),
     query("limit", "page size (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
     query("offset", "how many to skip (use `next`)", {"type": "integer", "minimum": 0, "maximum": 1000000}),
+]
+
+STORY_FILTERS = [
+    query("since", "first published on or after (YYYY-MM-DD or ISO 8601)"),
+    query("until", "first published before (YYYY-MM-DD or ISO 8601)"),
+    query("keyword", "only stories with an article matched by this watched keyword"),
+    query("lang", "only stories with an article in this language (ISO 639-1), headed by its title"),
+    *ARTICLE_FILTERS[-2:],
 ]
 
 PATHS: dict[str, Any] = {
@@ -144,6 +200,32 @@ PATHS: dict[str, Any] = {
             "responses": {
                 **ok("the article", {"$ref": "#/components/schemas/Article"}),
                 "404": {"description": "no such article", "content": {"application/json": {"schema": ERROR}}},
+            },
+        }
+    },
+    "/api/stories": {
+        "get": {
+            "summary": "Stories, newest first by when each was first published, each credited to its first publisher",
+            "parameters": STORY_FILTERS,
+            "responses": ok(
+                "a page of stories; `next` is the URL of the following page, or null",
+                obj(
+                    ["stories", "limit", "offset", "next"],
+                    stories={"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}},
+                    limit={"type": "integer"},
+                    offset={"type": "integer"},
+                    next={"type": ["string", "null"]},
+                ),
+            ),
+        }
+    },
+    "/api/stories/{id}": {
+        "get": {
+            "summary": "One story with its timeline: every article that carried it, the first publisher first",
+            "parameters": [path("id", {"type": "integer", "minimum": 1})],
+            "responses": {
+                **ok("the story", {"$ref": "#/components/schemas/Story"}),
+                "404": {"description": "no such story", "content": {"application/json": {"schema": ERROR}}},
             },
         }
     },
@@ -249,6 +331,11 @@ PATHS: dict[str, Any] = {
                     keywords={"type": "array", "items": {"type": "string"}},
                     at={"type": "string", "description": "local send time, 08:00"},
                     tz={"type": "string", "description": "IANA time zone"},
+                    lang={
+                        "type": "string",
+                        "description": "ISO 639-1 code (en, ru, az): each story's headline in this language when "
+                        "the story has an article in it; absent: the original's headline",
+                    },
                 )
             ),
             "responses": write(
@@ -300,6 +387,9 @@ DOCUMENT = {
             "Error": obj(["error"], error={"type": "string"}),
             "ArticleSummary": ARTICLE_SUMMARY,
             "Article": ARTICLE,
+            "StorySummary": STORY_SUMMARY,
+            "Story": STORY,
+            "StoryArticle": STORY_ARTICLE,
             "Keyword": KEYWORD,
             "Source": SOURCE,
             "Subscriber": SUBSCRIBER,

@@ -48,6 +48,6 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
         signal.signal(signal.SIGTERM, terminated)
     reactor.callWhenRunning(start)
     reactor.run(installSignalHandlers=False)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]  # type: ignore[no-any-return]
+    if "result" in outcome:  # done, even if a SIGTERM came as it finished (uvicorn re-raises it)
+        return outcome["result"]  # type: ignore[no-any-return]
+    raise outcome["error"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from psycopg import AsyncConnection, errors
 
-from monitor.errors import UsageError
+from monitor.errors import Conflict, UsageError
 from monitor.validate import email as checked_email
 from monitor.validate import zone as checked_zone
 
@@ -33,7 +33,7 @@ async def add(
                 (email, keywords is None, send_at, tz, send_empty),
             )
         except errors.UniqueViolation:
-            raise UsageError(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None
+            raise Conflict(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None
         row = await cur.fetchone()
         assert row is not None
         for name in keywords or []:

@@ -1,7 +1,8 @@
 """schemathesis's conformance checks, all of them, on every operation of /openapi.json against
-`newswatch web` over real HTTP, with valid and with invalid requests: the server answers only what
-the description says (status codes, content types, bodies, headers, `Allow`), accepts what it
-allows and refuses what it does not. A bounded number of examples per operation and mode keeps it
+`newswatch web` over real HTTP, with valid and with invalid requests (writes included: it is a
+loopback client): no operation answers with a 5xx, and the server answers only what the description
+says (status codes, content types, bodies, headers, `Allow`), accepts what it allows and refuses
+what it does not. A bounded number of examples per operation and mode keeps it
 to a minute or two.
 
 One check is not asked of every operation: that every request the description allows is

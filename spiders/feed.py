@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 import scrapy
+from psycopg_pool import PoolTimeout
 from scrapy.http import Response
 
 from monitor.pipeline.canonical import canonicalise
@@ -80,6 +81,8 @@ class FeedSpider(SourceSpider):
                     conn, source["id"], not_modified=False, seen=len(found), new=len(taken), backlog=backlog
                 )
         except psycopg.Error as exc:  # a full disk, a value the database refuses: said on the source
+            if isinstance(exc, PoolTimeout) or exc.sqlstate is None:
+                raise  # the database is gone: the poll is cut short and redone (monitor.scheduler)
             await self.record_failure(source, f"store: could not read what is stored: {exc}")
             return
         if not backlog:  # with items left over, the next poll must read the feed again, not get a 304

@@ -32,7 +32,11 @@ def query(name: str, description: str, schema: dict[str, Any] | None = None) -> 
 ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}  # a PostgreSQL bigint
 TEXT = {"type": "string", "minLength": 1}  # required text: an empty string counts as missing
 NAME = {"type": "string", "minLength": 1, "maxLength": validate.NAME_MAX, "pattern": validate.NAME_PATTERN}
-DATE = {"type": "string", "pattern": params.DATE_PATTERN, "description": "YYYY-MM-DD or an RFC 3339 date and time"}
+DATE = {  # empty: no bound (what the search form sends)
+    "type": "string",
+    "pattern": f"^$|{params.DATE_PATTERN}",
+    "description": "YYYY-MM-DD or an RFC 3339 date and time",
+}
 FLAG = {"type": "string", "enum": [*params.TRUE, *params.FALSE]}
 
 

@@ -51,8 +51,13 @@ def test_the_worker_reconnects_after_postgresql_restarts_and_redoes_the_cut_poll
         cli("sources", "add", "During", site.url("/sv/During.rss"))
         wait_for(lambda: site.hits["/sv/During.rss"] == 1, 30, lambda: worker.log.read_text()[-2000:])
         pg_stop(own_server)
-        # the feed arrives and cannot be recorded; the jobs find no database and back off
-        wait_for(lambda: "database unreachable" in worker.log.read_text(), 40, lambda: worker.log.read_text()[-3000:])
+        # the feed arrives and cannot be recorded: the poll of its batch ends, cut short; the jobs find
+        # no database and back off (the next tick's claim may say so before the batch does)
+        wait_for(
+            lambda: "poll batch: database unreachable" in worker.log.read_text(),
+            60,
+            lambda: worker.log.read_text()[-3000:],
+        )
         time.sleep(2)
         assert worker.alive()
 

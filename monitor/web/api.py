@@ -96,11 +96,17 @@ async def body(request: Request) -> dict[str, Any]:
 
 
 def field(data: dict[str, Any], name: str, required: bool = False) -> str | None:
-    value = data.get(name)
-    if value is None or value == "":
+    """A text field of a request body, as given; None when absent. An empty string is not an
+    absent field: the description says each field, when given, holds something."""
+    if name not in data:
         if required:
             raise UsageError(f"{name}: required")
         return None
+    value = data[name]
+    if value is None:
+        raise UsageError(f"{name}: must be a string, not null (leave it out instead)")
+    if value == "":
+        raise UsageError(f"{name}: required" if required else f"{name}: must not be empty (leave it out instead)")
     if not isinstance(value, str):
         raise UsageError(f"{name}: must be a string")
     return value  # as given: monitor.validate checks it exactly as /openapi.json describes it
@@ -227,7 +233,7 @@ async def add_subscriber(request: Request) -> Response:
     data = await body(request)
     email = validate.email(field(data, "email", required=True) or "")
     names = data.get("keywords")
-    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+    if "keywords" in data and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
         raise UsageError("keywords: must be a list of keyword names")
     at = validate.clock(field(data, "at") or "08:00")
     tz = validate.zone(field(data, "tz") or "Asia/Baku")

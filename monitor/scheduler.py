@@ -176,7 +176,7 @@ class Schedule:
                 due = await sources.claim_due(conn, self.settings.lease_s, BATCH)
             if not due:
                 return
-            batch = asyncio.ensure_future(self._guarded("poll", functools.partial(self._poll, due))())
+            batch = asyncio.ensure_future(self._guarded("poll batch", functools.partial(self._poll, due))())
             self.batches.add(batch)
             batch.add_done_callback(self.batches.discard)
             done, _ = await asyncio.wait(

@@ -19,6 +19,7 @@ from monitor.config import Settings
 from monitor.pipeline.ingest import Keywords
 from monitor.store import keywords as keyword_store
 from monitor.store import sources as source_store
+from spiders import resolver
 from spiders.feed import FeedSpider
 from spiders.settings import scrapy_settings
 from spiders.sitemap import NewsSitemapSpider
@@ -104,6 +105,7 @@ async def poll(
             continue
         by_spider[spider].append(source)
     stopping = stopping or asyncio.Event()
+    resolver.install(settings.allow_private_networks)
     runner = AsyncCrawlerRunner(scrapy_settings(settings))
     # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could
     # send one host (a sitemap and a site spider of the same outlet) twice the polite rate

@@ -51,13 +51,22 @@ TOO_BIG = "refused: the response is larger than NEWSWATCH_MAX_BODY_MB (counted a
 
 def failure_reason(failure: Failure) -> str:
     """One line that says why a request failed, in Newswatch's terms where Scrapy's are obscure."""
-    from scrapy.exceptions import DownloadCancelledError
+    from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError
     from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import DNSLookupError
+
+    from spiders import resolver
 
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status}"
     text = str(exc)
+    request = getattr(failure, "request", None)
+    if isinstance(exc, DNSLookupError | CannotResolveHostError) and request is not None:
+        # the resolver refused the name's address (spiders.resolver): say so, not "no results"
+        from urllib.parse import urlsplit
+
+        text = resolver.refused(urlsplit(request.url).hostname or "") or text
     # Scrapy cancels a body that outgrows DOWNLOAD_MAXSIZE (with no message when it had no
     # Content-Length), and ignores one whose decompression outgrows it
     if (isinstance(exc, DownloadCancelledError) and not text) or "DOWNLOAD_MAXSIZE" in text or "max size" in text:

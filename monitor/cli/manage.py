@@ -173,7 +173,7 @@ def _print_examples(examples: list) -> None:
 
 
 def keywords_add(args: argparse.Namespace) -> int:
-    name = args.name or args.query
+    name = args.name or args.query.strip()
     keywords.checked(args.query)  # a malformed query is refused before the database is touched
 
     async def work(conn: Any) -> tuple[int, list]:

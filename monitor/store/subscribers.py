@@ -7,7 +7,7 @@ from typing import Any, LiteralString
 
 from psycopg import AsyncConnection, errors
 
-from monitor.errors import UsageError
+from monitor.errors import Conflict, UsageError
 from monitor.validate import email as checked_email
 from monitor.validate import language as checked_language
 from monitor.validate import zone as checked_zone
@@ -37,7 +37,7 @@ async def add(
                 (email, keywords is None, send_at, tz, send_empty, lang),
             )
         except errors.UniqueViolation:
-            raise UsageError(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None
+            raise Conflict(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None
         row = await cur.fetchone()
         assert row is not None
         for name in keywords or []:

@@ -69,6 +69,24 @@ def _text(raw: str) -> str | None:
     return raw or None
 
 
+_SPAN = {"m": 60, "h": 3600, "d": 86400}
+
+
+def _spans(raw: str) -> tuple[int, ...]:
+    """A schedule like "1h,6h,24h,3d,7d" in seconds, ascending; "off" or "" for none."""
+    if raw.strip().lower() in ("", "off", "none"):
+        return ()
+    found = []
+    for part in raw.split(","):
+        part = part.strip().lower()
+        if len(part) < 2 or part[-1] not in _SPAN or not part[:-1].isdigit() or int(part[:-1]) == 0:
+            raise ValueError(f"expected spans like 1h,6h,24h,3d,7d (m, h or d), got {raw!r}")
+        found.append(int(part[:-1]) * _SPAN[part[-1]])
+    if found != sorted(set(found)):
+        raise ValueError(f"spans must grow from one to the next, got {raw!r}")
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # attribute name; the variable is NEWSWATCH_<NAME>, the toml key is <name>
@@ -166,7 +184,21 @@ SETTINGS: tuple[Setting, ...] = (
         "evidence_days",
         _days,
         0,
-        "drop raw fetch evidence (response headers) of articles fetched more than N days ago; 0 keeps it forever",
+        "drop the raw captures (WARC records) and response headers of fetches made more than N days ago; "
+        "0 keeps them forever",
+    ),
+    Setting(
+        "warc_dir",
+        _text,
+        None,
+        "folder of the raw captures (WARC/1.1 files, gzip per record); unset: NEWSWATCH_HOME/warc",
+    ),
+    Setting(
+        "recheck",
+        _spans,
+        _spans("1h,6h,24h,3d,7d"),
+        "when each article is fetched again after it was first seen, to catch edits and takedowns "
+        "(m, h, d; off: never)",
     ),
 )
 
@@ -198,6 +230,13 @@ class Settings:
     def home_path(self) -> Path:
         return Path(self._values["home"]).expanduser().resolve()
 
+    @property
+    def warc_path(self) -> Path:
+        """Where the WARC files of raw captures live."""
+        if self._values.get("warc_dir"):
+            return Path(self._values["warc_dir"]).expanduser().resolve()
+        return self.home_path / "warc"
+
     def shown(self) -> list[tuple[str, str, str]]:
         """(variable, value as shown, origin) for every setting, secrets masked."""
         rows = []
@@ -208,9 +247,25 @@ class Settings:
             elif s.secret:
                 text = mask_url(value) if "://" in str(value) else "***"
             else:
-                text = str(value).lower() if isinstance(value, bool) else str(value)
+                text = str(value).lower() if isinstance(value, bool) else _show(value)
             rows.append((s.env, text, self.origins[s.name]))
         return rows
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple):  # a schedule of spans, as it is written
+        return (
+            ",".join(
+                f"{v // 86400}d"
+                if v % 86400 == 0 and v >= 172800
+                else f"{v // 3600}h"
+                if v % 3600 == 0
+                else f"{v // 60}m"
+                for v in value
+            )
+            or "off"
+        )
+    return str(value)
 
 
 def load(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:

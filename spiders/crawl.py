@@ -15,6 +15,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 
 from monitor.config import Settings
 from monitor.errors import UsageError
+from monitor.evidence.keeping import Keeping
 from monitor.pipeline.ingest import Keywords
 from monitor.store import keywords as keyword_store
 from monitor.store import sources as source_store
@@ -56,6 +57,7 @@ class Poll:
     # everything it found (sources.keep_validators)
     validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     unsaved: set[int] = field(default_factory=set)  # sources with an item the store refused
+    keeping: Keeping | None = None  # where evidence goes (WARC folder, re-check schedule)
 
 
 def spider_for(kind: str) -> type:
@@ -94,7 +96,7 @@ async def poll(
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break
-        run = Poll(pool, chosen, keywords, stats, window)
+        run = Poll(pool, chosen, keywords, stats, window, keeping=Keeping.of(settings))
         crawl = runner.crawl(spider, poll=run)
         stop = asyncio.ensure_future(stopping.wait())
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)

@@ -15,7 +15,8 @@ from monitor.pipeline.stories import terms as story_terms
 from monitor.query.parse import Node
 from monitor.query.snippet import snippet
 from monitor.query.sql import compile_sql, compile_title_hit, title_hit_implies_match
-from monitor.store import fingerprints, originals, stories
+from monitor.store import evidence, fingerprints, originals, stories
+from monitor.store.evidence import FirstFetch
 from monitor.store.title_hits import title_hits
 
 Row = dict[str, Any]
@@ -44,6 +45,7 @@ class NewArticle:
     signature: Signature | None = None
     terms: set[str] | None = None
     keyword_ids: tuple[int, ...] = ()  # the watched keywords it matches, stored with it
+    evidence: FirstFetch | None = None  # its capture (already on disk) and re-check schedule
 
 
 async def known(
@@ -126,6 +128,8 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
                 return None
             await fingerprints.add(conn, row["id"], sig)
             await add_matches(conn, row["id"], list(a.keyword_ids))
+            if a.evidence is not None:
+                await evidence.first_version(conn, row["id"], a.fetched_at, a.final_url, a.raw_sha256, a.evidence)
             if original is None:  # a copy adds no terms of its own: it would make its story's words look common
                 await stories.add(conn, row["id"], story_id, at, terms)
     except Exception as exc:

@@ -4,7 +4,8 @@ Sources: every NEWSWATCH_POLL_TICK_S the due ones are claimed in the database, a
 (so several workers sharing it split the work and never poll one source twice at once), and
 polled; claims are renewed while the poll runs and run out if the worker dies. When each source is
 due again is decided by its poll's outcome in monitor.store.sources: the adaptive interval with
-jitter, or the back-off of a failing source. Digests: one cron job per subscriber, reconciled with
+jitter, or the back-off of a failing source. Re-checks of articles (NEWSWATCH_RECHECK) are claimed
+the same way every minute, and crawl in turn with the polls. Digests: one cron job per subscriber, reconciled with
 the database every minute so that subscribers added through the CLI or the web are picked up.
 
 The database going away does not stop the service: every job catches it, logs it once per try,
@@ -31,13 +32,16 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from alerts import delivery, when
 from monitor import leases
 from monitor.config import Settings
-from monitor.store import maintenance, sources, subscribers
+from monitor.store import maintenance, rechecks, sources, subscribers
 from spiders.crawl import poll
+from spiders.recheck import crawl_turn, recheck
 
 log = logging.getLogger(__name__)
 
 RECONCILE_S = 60
 BATCH = 25  # sources claimed at a time: small enough that idle workers get a share of a backlog
+RECHECK_BATCH = 50  # articles claimed at a time for re-checks
+RECHECK_TICK_S = 60
 DATABASE_DOWN = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
 
@@ -83,6 +87,8 @@ class Schedule:
             # also the catch-up on start and the retries of deferred sends
             ("outbox", self.send_due_digests, 60, timedelta(0)),
         ]
+        if self.settings.recheck:
+            jobs.append(("recheck", self.recheck_due, RECHECK_TICK_S, timedelta(seconds=RECHECK_TICK_S / 2)))
         self.scheduler.add_job(
             self._guarded("maintenance", self.maintenance),
             CronTrigger(hour=3, minute=30, timezone=UTC),  # a quiet hour for the press of UTC+4
@@ -179,7 +185,7 @@ class Schedule:
                 await sources.renew_claims(conn, ids, self.settings.lease_s)
 
         try:
-            async with leases.renewed(renew, self.settings.lease_s):
+            async with leases.renewed(renew, self.settings.lease_s), crawl_turn():
                 stats = await poll(self.pool, self.settings, due, stopping=self.stopping)
         finally:
             if self.stopping.is_set():  # give back what this worker did not get to
@@ -206,6 +212,32 @@ class Schedule:
                 delay,
                 extra={"source": source["name"], "due_delay_s": round(delay, 3)},
             )
+
+    async def recheck_due(self) -> None:
+        """Claim the articles whose re-check is due, a batch at a time, and fetch them again
+        (spiders.recheck takes its turn with the polls of this process)."""
+        while not self.stopping.is_set():
+            async with self.pool.connection() as conn:
+                due = await rechecks.claim_due(conn, self.settings.lease_s, RECHECK_BATCH)
+            if not due:
+                return
+            ids = [t["article_id"] for t in due]
+
+            async def renew(ids: list[int] = ids) -> None:
+                async with self.pool.connection() as conn:
+                    await rechecks.renew(conn, ids, self.settings.lease_s)
+
+            try:
+                async with leases.renewed(renew, self.settings.lease_s):
+                    outcomes = await recheck(self.pool, self.settings, due)
+            finally:
+                if self.stopping.is_set():
+                    async with self.pool.connection() as conn:
+                        await rechecks.release(conn, ids)
+            found = [o for o in outcomes.values() if o.outcome in ("changed", "removed")]
+            for o in found:
+                log.info("recheck %s: %s (%s)", o.article_id, o.outcome, o.detail, extra={"article": o.article_id})
+            log.info("rechecked %d article(s): %d changed or removed", len(due), len(found))
 
     async def maintenance(self) -> None:
         """The daily upkeep (`newswatch maintenance` by hand): evidence past NEWSWATCH_EVIDENCE_DAYS

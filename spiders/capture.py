@@ -26,6 +26,14 @@ def _headers(headers: Any) -> tuple[tuple[str, str], ...]:
 
 
 class CaptureExchanges:
+    def process_request(self, request: Any) -> None:
+        # a redirect keeps the request's headers, and a conditional GET's validators belong to the
+        # URL they came from: sent on, they could make another page answer 304 (a home page
+        # redirected to would look "not modified")
+        if request.meta.get(WANTED) and request.meta.get("redirect_times"):
+            for name in (b"If-None-Match", b"If-Modified-Since"):
+                request.headers.pop(name, None)
+
     def process_response(self, request: Any, response: Any) -> Any:
         if request.meta.get(WANTED):
             request.meta.setdefault(EXCHANGES, []).append(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__, logs
-from monitor.cli import archive, backfill, manage, service, upkeep, web
+from monitor.cli import archive, backfill, evidence, manage, service, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -30,6 +30,8 @@ def build_parser() -> Parser:
     manage.register(sub)
     archive.register(sub)
     backfill.register(sub)
+    evidence.register(sub)
+    evidence.register_recheck(sub)
     upkeep.register(sub)
     web.register(sub)
     return parser

@@ -162,6 +162,8 @@ class Filters:
     limit: int = 50
     offset: int = 0
     sort: str = "newest"  # or "relevance": title matches first, newest first within each group
+    edited: bool = False  # only articles a re-check found edited (monitor.store.rechecks)
+    removed: bool = False  # only articles a re-check found taken down
 
 
 SELECT_ARTICLE = """
@@ -201,6 +203,10 @@ def _filters(f: Filters) -> tuple[list[str], list[Any]]:
             " AND ak.keyword_id = (SELECT k.id FROM keywords k WHERE k.name = %s))",
             f.keyword,
         )
+    if f.edited:
+        where.append("EXISTS (SELECT 1 FROM article_checks c WHERE c.article_id = a.id AND c.edited_at IS NOT NULL)")
+    if f.removed:
+        where.append("EXISTS (SELECT 1 FROM article_checks c WHERE c.article_id = a.id AND c.removed_at IS NOT NULL)")
     if not f.include_duplicates:
         where.append("a.duplicate_of IS NULL")
     return where, args

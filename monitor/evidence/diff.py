@@ -66,3 +66,17 @@ def overlap(old: str, new: str) -> tuple[float, float]:
     least = min(RUN, len(a), len(b))
     shared = sum(m.size for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if m.size >= least)
     return shared / len(a), shared / len(b)
+
+
+def trimmed(pieces: list[tuple[str, str]], context: int = 12) -> list[tuple[str, str]]:
+    """The pieces with long shared runs cut to `context` words around each change, for showing."""
+    out: list[tuple[str, str]] = []
+    for i, (op, text) in enumerate(pieces):
+        w = words(text)
+        if op != "=" or len(w) <= 2 * context + 1:
+            out.append((op, text))
+            continue
+        head = " ".join(w[:context]) if i > 0 else ""
+        tail = " ".join(w[-context:]) if i < len(pieces) - 1 else ""
+        out.append(("=", f"{head} … {tail}".strip()))
+    return out

@@ -170,6 +170,16 @@ def read_records(data: bytes) -> Iterator[Record]:
         )
 
 
+def final_page(data: bytes) -> bytes:
+    """The body of a capture's last response with its content encoding undone (gzip, br…): the
+    page as a browser would have got it."""
+    page = b""
+    for rec in ArchiveIterator(io.BytesIO(data), check_digests=True):
+        if rec.rec_type == "response":
+            page = rec.content_stream().read()
+    return page
+
+
 def final_response(data: bytes) -> Record:
     """The last response of a capture: the page itself (after any redirects)."""
     responses = [r for r in read_records(data) if r.kind == "response"]

@@ -16,7 +16,7 @@ from monitor.cli import args as check
 from monitor.errors import UsageError
 from monitor.query.snippet import plain
 from monitor.store import articles, digests, keywords, sources, subscribers
-from monitor.web import archive, params
+from monitor.web import archive, evidence, params
 from monitor.web.errors import NotFound
 from monitor.web.security import check_write
 
@@ -105,6 +105,7 @@ async def get_article(request: Request) -> Response:
         row = await archive.article(conn, article_id)
     if row is None:
         raise NotFound(f"no article {article_id}")
+    row["versions"] = evidence.api_versions(row["versions"])
     return reply(row)
 
 

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor.config import Settings
-from monitor.web import api, errors, manage, pages, unsubscribe
+from monitor.web import api, errors, evidence, manage, pages, unsubscribe
 from monitor.web.metrics import metrics
 from monitor.web.openapi import openapi
 from monitor.web.security import SecurityHeaders
@@ -44,6 +44,7 @@ def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool] | 
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *api.routes,
         *pages.routes,
+        *evidence.routes,
         *manage.routes,
         *unsubscribe.routes(pool),
     ]

@@ -9,6 +9,8 @@ from psycopg import AsyncConnection
 
 from monitor.query.snippet import snippet
 from monitor.store import articles, coverage
+from monitor.store import evidence as evidence_store
+from monitor.web import evidence
 from monitor.web.params import Search
 
 Row = dict[str, Any]
@@ -32,10 +34,13 @@ async def find(conn: AsyncConnection[Any], search: Search) -> Results:
 
 
 async def article(conn: AsyncConnection[Any], article_id: int) -> Row | None:
-    """The article with `story` (every member: outlet, URL, time) and `copies` (its republications)."""
+    """The article with `story` (every member: outlet, URL, time), `copies` (its republications),
+    `versions` (monitor.web.evidence), `removed_at`, `edited_at` and its next re-check."""
     row = await articles.get(conn, article_id)
     if row is None:
         return None
     row["story"] = await coverage.story_members(conn, row)
     row["copies"] = await articles.copies(conn, article_id)
+    row["versions"] = await evidence.versions(conn, article_id)
+    row.update(await evidence_store.state(conn, article_id))
     return row

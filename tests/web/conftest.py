@@ -1,4 +1,5 @@
-"""The web tests' fixtures: `served` runs `newswatch web` on a free port over a small archive."""
+"""The web tests' fixtures: `served` runs `newswatch web` on a free port over a small archive;
+`herald` over the evidence of a polled and re-checked outlet (an edit, a takedown, a page with script)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 
 from monitor.db import open_pool
 from tests.conftest import Cli
 from tests.e2e.test_run import free_port
+from tests.site.server import Site
 from tests.web import archive
 
 
@@ -45,6 +49,40 @@ def served(cli: Cli, database_url: str) -> Iterator[Served]:
             await pool.close()
 
     ids = asyncio.run(load())
+    with web_server(cli) as url:
+        yield Served(url, ids)
+
+
+EDITED = "/evidence/ballot-count-5001.html"
+GONE = "/evidence/observer-mission-5002.html"
+SCRIPTED = "/evidence/mobile-boxes-5006.html"
+
+
+@dataclass
+class Herald:
+    url: str
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def herald(cli: Cli, site: Site, database_url: str) -> Iterator[Herald]:
+    cli("init")
+    cli("sources", "add", "Herald", site.url("/evidence/feed.rss"), "--lang", "en")
+    cli("sources", "add", "Scripted", site.url("/evidence/scripted.rss"), "--lang", "en")
+    cli("poll")
+    with psycopg.connect(database_url) as conn:
+        by_url = dict(conn.execute("SELECT url, id FROM articles").fetchall())
+    ids = {"edited": by_url[site.url(EDITED)], "gone": by_url[site.url(GONE)], "scripted": by_url[site.url(SCRIPTED)]}
+    site.edit(EDITED, "/evidence/later/ballot-count-5001.html")
+    site.vanish(GONE, 410)
+    cli("recheck", str(ids["edited"]), str(ids["gone"]))
+    with web_server(cli) as url:
+        yield Herald(url, ids)
+
+
+@contextmanager
+def web_server(cli: Cli) -> Iterator[str]:
+    """`newswatch web` on a free port with the test's settings, until the block ends; its URL."""
     port = free_port()
     log = cli.home / "web.log"
     with (
@@ -67,7 +105,7 @@ def served(cli: Cli, database_url: str) -> Iterator[Served]:
                 except OSError:
                     assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
                     time.sleep(0.2)
-            yield Served(url, ids)
+            yield url
         finally:
             proc.terminate()
             proc.wait(timeout=15)

@@ -243,9 +243,16 @@ class Schedule:
         """The daily upkeep (`newswatch maintenance` by hand): evidence past NEWSWATCH_EVIDENCE_DAYS
         dropped, then vacuum and analyse; one worker does it while the others skip it."""
         async with self.pool.connection() as conn:
-            purged = await maintenance.upkeep(conn, self.settings.evidence_days)
-        if purged is not None:
-            log.info("maintenance: evidence purged from %d article(s); tables vacuumed and analysed", purged)
+            done = await maintenance.upkeep(conn, self.settings.evidence_days, self.settings.warc_path)
+        if done is not None:
+            purged, retained = done
+            log.info(
+                "maintenance: evidence purged from %d article(s), %d raw capture(s) removed (%d file(s) deleted);"
+                " tables vacuumed and analysed",
+                purged,
+                retained.captures,
+                retained.files,
+            )
 
     async def send_due_digests(self) -> None:
         """Prepare and send every digest due by now: run by each subscriber's cron trigger at their

@@ -202,3 +202,43 @@ async def require_articles(conn: AsyncConnection[Any], article_ids: list[int]) -
     missing = [i for i in article_ids if i not in known]
     if missing:
         raise UsageError(f"no article {missing[0]} (see `newswatch search`)")
+
+
+async def captures_in_files_with_old(conn: AsyncConnection[Any], days: int) -> list[Row]:
+    """Every capture in the WARC files that hold at least one capture fetched more than `days`
+    ago, each marked `old` or not."""
+    cur = await conn.execute(
+        """
+        SELECT v.id, v.warc_file, v.warc_offset, v.warc_length,
+               v.fetched_at < now() - make_interval(days => %(days)s) AS old
+          FROM article_versions v
+         WHERE v.warc_file IN (SELECT DISTINCT warc_file FROM article_versions
+                                WHERE warc_file IS NOT NULL AND fetched_at < now() - make_interval(days => %(days)s))
+         ORDER BY v.warc_file, v.warc_offset
+        """,
+        {"days": days},
+    )
+    return await cur.fetchall()
+
+
+async def drop_captures(conn: AsyncConnection[Any], name: str, version_ids: list[int]) -> None:
+    """These versions lose their capture (retention); what the version says of the fetch stays."""
+    await conn.execute(
+        "UPDATE article_versions SET warc_file = NULL, warc_offset = NULL, warc_length = NULL"
+        " WHERE warc_file = %s AND id = ANY(%s)",
+        (name, version_ids),
+    )
+
+
+async def move_captures(conn: AsyncConnection[Any], name: str, moved: dict[int, tuple[str, int]]) -> None:
+    """Point these versions at the copies of their captures (same bytes, another file and offset)."""
+    for version_id, (file, offset) in moved.items():
+        await conn.execute(
+            "UPDATE article_versions SET warc_file = %s, warc_offset = %s WHERE id = %s AND warc_file = %s",
+            (file, offset, version_id, name),
+        )
+
+
+async def referenced_files(conn: AsyncConnection[Any]) -> set[str]:
+    cur = await conn.execute("SELECT DISTINCT warc_file FROM article_versions WHERE warc_file IS NOT NULL")
+    return {r["warc_file"] for r in await cur.fetchall()}

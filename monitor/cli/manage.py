@@ -67,6 +67,11 @@ def register(sub: Any) -> None:
     q.add_argument("--at", type=parse.clock, default=parse.clock("08:00"), help="local send time (default 08:00)")
     q.add_argument("--tz", type=parse.zone, default="Asia/Baku", help="IANA time zone (default Asia/Baku)")
     q.add_argument("--empty", action="store_true", help="also send a digest on days with nothing new")
+    q.add_argument(
+        "--changes",
+        action="store_true",
+        help="also tell, once each, of edits and takedowns of articles in stories this subscriber received",
+    )
     q.set_defaults(handler=subscribers_add)
     q = s.add_parser("remove", help="remove a recipient")
     q.add_argument("email")
@@ -212,16 +217,17 @@ def subscribers_list(args: argparse.Namespace) -> int:
         r["keywords"] = r["keywords"] or "(all)"
         r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
         r["state"] = "active" if r["active"] else f"unsubscribed {r['unsubscribed_at'] or ''}".strip()
-    table(rows, ["email", "keywords", "at", "send_empty", "state", "last_sent"])
+    table(rows, ["email", "keywords", "at", "send_empty", "changes", "state", "last_sent"])
     return 0
 
 
 def subscribers_add(args: argparse.Namespace) -> int:
     names = [k.strip() for k in args.keywords.split(",") if k.strip()] if args.keywords else None
-    row = _with_db(lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty))
+    row = _with_db(lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty, args.changes))
     print(
         f"subscribed {row['email']}: daily at {row['send_at'].strftime('%H:%M')} {row['tz']}, "
         f"keywords: {', '.join(names) if names else 'all'}{', also on empty days' if args.empty else ''}"
+        f"{', with edits and takedowns' if args.changes else ''}"
     )
     return 0
 

@@ -21,16 +21,18 @@ async def add(
     send_at: time,
     tz: str,
     send_empty: bool = False,
+    changes: bool = False,
 ) -> Row:
-    """Subscribe `email` to the digest of `keywords` (None: all keywords); a malformed address, an
-    unknown zone or keyword is a usage error, whether it came from the CLI or the API."""
+    """Subscribe `email` to the digest of `keywords` (None: all keywords), with `changes`: also the
+    edits and takedowns of articles in stories they received. A malformed address, an unknown zone
+    or keyword is a usage error, whether it came from the CLI or the API."""
     email, tz = checked_email(email), checked_zone(tz)
     async with conn.transaction():
         try:
             cur = await conn.execute(
-                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING *",
-                (email, keywords is None, send_at, tz, send_empty),
+                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty, changes)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
+                (email, keywords is None, send_at, tz, send_empty, changes),
             )
         except errors.UniqueViolation:
             raise UsageError(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None

@@ -210,8 +210,11 @@ async def add_subscriber(request: Request) -> Response:
         raise UsageError("keywords: must be a list of keyword names")
     at = check.clock(field(data, "at") or "08:00")
     tz = check.zone(field(data, "tz") or "Asia/Baku")
+    changes = data.get("changes", False)
+    if not isinstance(changes, bool):
+        raise UsageError("changes: must be true or false")
     async with pool(request).connection() as conn:
-        row = await subscribers.add(conn, email, names or None, at, tz)
+        row = await subscribers.add(conn, email, names or None, at, tz, changes=changes)
     return reply({"subscriber": row}, 201)
 
 

@@ -240,6 +240,7 @@ PATHS: dict[str, Any] = {
                     keywords={"type": "array", "items": {"type": "string"}},
                     at={"type": "string", "description": "local send time, 08:00"},
                     tz={"type": "string", "description": "IANA time zone"},
+                    changes={"type": "boolean", "description": "also tell of edits and takedowns of what they got"},
                 )
             ),
             "responses": write(

@@ -25,11 +25,7 @@ PAGES = {
 
 def polled(cli: Cli, site: Site, database_url: str) -> dict[str, int]:
     cli("init")
-    cli("sources", "add", "Herald", site.url("/evidence/feed.rss"), "--lang", "en")
-    assert "Herald: fetched 5, new 5" in cli("poll", "Herald").stdout
-    with psycopg.connect(database_url) as conn:
-        ids = dict(conn.execute("SELECT url, id FROM articles WHERE outlet = 'Herald'").fetchall())
-    return {key: ids[site.url(path)] for key, path in PAGES.items()}
+    return polled_again(cli, site, database_url)
 
 
 def versions(database_url: str, article_id: int) -> list[dict]:
@@ -238,3 +234,57 @@ def test_claims_split_between_workers(database_url: str, cli: Cli, site: Site) -
 
     a, b, c = asyncio.run(claims())
     assert len(a) + len(b) == 5 and not set(a) & set(b) and c == []  # claimed: nobody gets them again
+
+
+def test_a_subscriber_with_changes_is_told_of_edits_and_takedowns_once(
+    cli: Cli, site: Site, database_url: str, mailbox
+) -> None:  # type: ignore[no-untyped-def]
+    cli("init")
+    cli("keywords", "add", "commission", "--name", "commission")
+    cli("subscribers", "add", "watcher@example.org", "--keywords", "commission", "--changes")
+    cli("subscribers", "add", "reader@example.org", "--keywords", "commission")
+    ids = polled_again(cli, site, database_url)
+    for who in ("watcher@example.org", "reader@example.org"):
+        assert "1 sent" in cli("digest", "send", "--subscriber", who, NEWSWATCH_SMTP_URL=mailbox.url).stdout
+    first = mailbox.messages[0].get_body(preferencelist=("plain",)).get_content()
+    assert "Counting of ballots runs through the night" in first and "Changed since you were told" not in first
+
+    site.edit(PAGES["edited"], "/evidence/later/ballot-count-5001.html")
+    site.vanish(PAGES["gone"], 410)
+    cli("recheck", str(ids["edited"]), str(ids["gone"]))
+    assert (
+        "1 sent" in cli("digest", "send", "--subscriber", "watcher@example.org", NEWSWATCH_SMTP_URL=mailbox.url).stdout
+    )
+    assert (
+        "0 sent" in cli("digest", "send", "--subscriber", "reader@example.org", NEWSWATCH_SMTP_URL=mailbox.url).stdout
+    )
+    told = mailbox.messages[2]
+    assert told["To"] == "watcher@example.org"
+    assert told["Subject"].endswith(": 2 changed since you were told")
+    text = told.get_body(preferencelist=("plain",)).get_content()
+    html = told.get_body(preferencelist=("html",)).get_content()
+    for body in (text, html):
+        assert "Changed since you were told" in body
+        assert "Counting of ballots completed in Ganja district" in body  # the edit, under its new title
+        assert "edited: new title, 2 word(s) added, 44 removed" in body
+        assert "Observer mission reports pressure on teachers to vote" in body
+        assert "taken down: HTTP 410" in body
+        assert f"http://127.0.0.1:8000/articles/{ids['gone']}" in body
+    # once per change: nothing more to tell, however often asked
+    assert (
+        "0 sent" in cli("digest", "send", "--subscriber", "watcher@example.org", NEWSWATCH_SMTP_URL=mailbox.url).stdout
+    )
+    cli("recheck", str(ids["gone"]))  # still gone: not a new change
+    assert (
+        "0 sent" in cli("digest", "send", "--subscriber", "watcher@example.org", NEWSWATCH_SMTP_URL=mailbox.url).stdout
+    )
+    assert len(mailbox.messages) == 3
+
+
+def polled_again(cli: Cli, site: Site, database_url: str) -> dict[str, int]:
+    """The Herald polled into a database `init` already made."""
+    cli("sources", "add", "Herald", site.url("/evidence/feed.rss"), "--lang", "en")
+    assert "Herald: fetched 5, new 5" in cli("poll", "Herald").stdout
+    with psycopg.connect(database_url) as conn:
+        ids = dict(conn.execute("SELECT url, id FROM articles WHERE outlet = 'Herald'").fetchall())
+    return {key: ids[site.url(path)] for key, path in PAGES.items()}

@@ -165,7 +165,7 @@ SETTINGS: tuple[Setting, ...] = (
         "poll_tick_s",
         _positive(float),
         15.0,
-        "how often a worker looks for sources whose poll is due, in seconds",
+        "how often a worker looks for sources whose poll is due (and articles whose re-check is due), in seconds",
     ),
     Setting(
         "lease_s",

@@ -5,7 +5,7 @@ Sources: every NEWSWATCH_POLL_TICK_S the due ones are claimed in the database, a
 polled; claims are renewed while the poll runs and run out if the worker dies. When each source is
 due again is decided by its poll's outcome in monitor.store.sources: the adaptive interval with
 jitter, or the back-off of a failing source. Re-checks of articles (NEWSWATCH_RECHECK) are claimed
-the same way every minute, and crawl in turn with the polls. Digests: one cron job per subscriber, reconciled with
+the same way on the same tick, and crawl in turn with the polls. Digests: one cron job per subscriber, reconciled with
 the database every minute so that subscribers added through the CLI or the web are picked up.
 
 The database going away does not stop the service: every job catches it, logs it once per try,
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 RECONCILE_S = 60
 BATCH = 25  # sources claimed at a time: small enough that idle workers get a share of a backlog
 RECHECK_BATCH = 50  # articles claimed at a time for re-checks
-RECHECK_TICK_S = 60
 DATABASE_DOWN = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
 
@@ -87,8 +86,8 @@ class Schedule:
             # also the catch-up on start and the retries of deferred sends
             ("outbox", self.send_due_digests, 60, timedelta(0)),
         ]
-        if self.settings.recheck:
-            jobs.append(("recheck", self.recheck_due, RECHECK_TICK_S, timedelta(seconds=RECHECK_TICK_S / 2)))
+        if self.settings.recheck:  # on the polls' tick: a due re-check waits as long as a due poll
+            jobs.append(("recheck", self.recheck_due, tick, timedelta(seconds=tick)))
         self.scheduler.add_job(
             self._guarded("maintenance", self.maintenance),
             CronTrigger(hour=3, minute=30, timezone=UTC),  # a quiet hour for the press of UTC+4

@@ -288,3 +288,50 @@ def polled_again(cli: Cli, site: Site, database_url: str) -> dict[str, int]:
     with psycopg.connect(database_url) as conn:
         ids = dict(conn.execute("SELECT url, id FROM articles WHERE outlet = 'Herald'").fetchall())
     return {key: ids[site.url(path)] for key, path in PAGES.items()}
+
+
+def test_the_service_rechecks_what_is_due(cli: Cli, site: Site, database_url: str) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.e2e.survival import FAST, wait_for
+
+    cli("init")
+    cli("sources", "add", "Herald", site.url("/evidence/feed.rss"), "--lang", "en")
+    log = cli.home / "worker.log"
+
+    def stored() -> dict[str, int]:
+        with psycopg.connect(database_url) as conn:
+            return dict(conn.execute("SELECT url, id FROM articles WHERE outlet = 'Herald'").fetchall())
+
+    def outcome(article_id: int) -> str | None:
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute(
+                "SELECT last_outcome FROM article_checks WHERE article_id = %s", (article_id,)
+            ).fetchone()
+        return row[0] if row else None
+
+    with (
+        log.open("w") as err,
+        subprocess.Popen(
+            [sys.executable, "-m", "monitor", "run", "--no-web"],
+            env={**cli.env, **FAST},
+            cwd=cli.home,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        ) as worker,
+    ):
+        try:
+            ids = wait_for(lambda: len(stored()) == 5 and stored(), 60, lambda: log.read_text()[-2000:])
+            edited = ids[site.url(PAGES["edited"])]
+            site.edit(PAGES["edited"], "/evidence/later/ballot-count-5001.html")
+            with psycopg.connect(database_url, autocommit=True) as conn:
+                conn.execute("UPDATE article_checks SET due_at = now() WHERE article_id = %s", (edited,))
+            assert wait_for(lambda: outcome(edited), 60, lambda: log.read_text()[-2000:]) == "changed"
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(timeout=30) == 0
+    assert len(versions(database_url, edited)) == 2
+    assert f"recheck {edited}: changed" in log.read_text()
+    assert all(outcome(i) is None for i in ids.values() if i != edited)  # the others are not due yet

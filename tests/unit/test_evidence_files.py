@@ -116,3 +116,29 @@ def test_a_short_file_is_an_error_that_names_it(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="ends before the capture"):
         (tmp_path / "f.warc.gz").write_bytes(b"abc")
         files.read(tmp_path, warc.Capture("f.warc.gz", 0, 10, "sha256:x"))
+
+
+def _write_many(folder: str, tag: str, n: int) -> list[tuple[str, int, int]]:
+    out = []
+    for i in range(n):
+        data, _ = warc.records([exchange(f"{tag}/{i}")])
+        name, offset = files.writer(Path(folder)).append(data)
+        out.append((name, offset, len(data)))
+    return out
+
+
+def test_processes_writing_one_folder_at_once_each_keep_a_file_of_their_own(tmp_path: Path) -> None:
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        done = pool.starmap(_write_many, [(str(tmp_path), "p1", 40), (str(tmp_path), "p2", 40)])
+    assert len({name for name, _, _ in done[0]}) == 1 and len({name for name, _, _ in done[1]}) == 1
+    assert done[0][0][0] != done[1][0][0]
+    for tag, spans in zip(("p1", "p2"), done, strict=True):
+        for i, (name, offset, length) in enumerate(spans):
+            capture = warc.Capture(name, offset, length, "")
+            assert warc.final_response(files.read(tmp_path, capture)).uri == f"https://outlet.example/{tag}/{i}"
+    for path in tmp_path.glob("*.warc.gz"):
+        with path.open("rb") as f:
+            assert [r.rec_type for r in ArchiveIterator(f)] == ["warcinfo"] + ["response", "request"] * 40
+    assert not list(tmp_path.glob("*.open"))  # each closed its file cleanly on exit

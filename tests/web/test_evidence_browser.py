@@ -55,6 +55,13 @@ def test_the_raw_download_cannot_run_script(herald: Herald, site: Site, tmp_path
             assert page.title() != "pwned"
             page.wait_for_timeout(500)  # time for any beacon to be sent
             assert errors == []
+            # the edited and the taken-down article, as a reader sees them
+            page.goto(f"{herald.url}/articles/{herald.ids['edited']}")
+            assert page.locator("#evidence del").count() >= 3 and page.locator("#evidence ins").count() >= 2
+            page.screenshot(path=str(SHOTS / "evidence-edited.png"), full_page=True)
+            page.goto(f"{herald.url}/articles/{herald.ids['gone']}")
+            assert "Taken down" in page.inner_text(".takedown")
+            page.screenshot(path=str(SHOTS / "evidence-removed.png"), full_page=True)
         finally:
             browser.close()
     assert beacons(site) == []

@@ -45,6 +45,8 @@ def test_the_api_gives_versions_and_removed_at(herald: Herald) -> None:
 
 def test_the_article_page_shows_versions_diffs_and_the_takedown(herald: Herald, site: Site) -> None:
     page = get(f"{herald.url}/articles/{herald.ids['edited']}")[2].decode()
+    assert "Edited by the outlet since it was first stored" in page  # above the text it shows
+    assert f'href="/articles/{herald.ids["edited"]}/versions/2">the latest version' in page
     assert "Versions (2)" in page and "<del>112 of the</del>" in page and "<ins>all</ins>" in page
     assert "<del>runs through the night</del>" in page and "<ins>completed</ins>" in page
     assert f'href="/articles/{herald.ids["edited"]}/versions/2/raw" download' in page
@@ -54,7 +56,7 @@ def test_the_article_page_shows_versions_diffs_and_the_takedown(herald: Herald, 
     assert "from 112 of the 140 precincts" in old
 
     gone = get(f"{herald.url}/articles/{herald.ids['gone']}")[2].decode()
-    assert 'class="takedown"' in gone and "found HTTP 410" in gone
+    assert 'class="takedown"' in gone and "found HTTP 410" in gone and "Taken down by the outlet" in gone
 
 
 def test_raw_captures_are_downloads_of_what_the_site_served(herald: Herald, site: Site) -> None:

@@ -7,6 +7,7 @@ import io
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -118,20 +119,28 @@ def test_a_short_file_is_an_error_that_names_it(tmp_path: Path) -> None:
         files.read(tmp_path, warc.Capture("f.warc.gz", 0, 10, "sha256:x"))
 
 
-def _write_many(folder: str, tag: str, n: int) -> list[tuple[str, int, int]]:
+def _write_many(folder: str, tag: str, n: int, results: Any) -> None:
     out = []
     for i in range(n):
         data, _ = warc.records([exchange(f"{tag}/{i}")])
         name, offset = files.writer(Path(folder)).append(data)
         out.append((name, offset, len(data)))
-    return out
+    results.put((tag, out))  # and the process exits as a command does: its file is closed at exit
 
 
 def test_processes_writing_one_folder_at_once_each_keep_a_file_of_their_own(tmp_path: Path) -> None:
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        done = pool.starmap(_write_many, [(str(tmp_path), "p1", 40), (str(tmp_path), "p2", 40)])
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_write_many, args=(str(tmp_path), tag, 40, results)) for tag in ("p1", "p2")]
+    for p in procs:
+        p.start()
+    got = dict(results.get(timeout=60) for _ in procs)
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    done = [got["p1"], got["p2"]]
     assert len({name for name, _, _ in done[0]}) == 1 and len({name for name, _, _ in done[1]}) == 1
     assert done[0][0][0] != done[1][0][0]
     for tag, spans in zip(("p1", "p2"), done, strict=True):

@@ -10,7 +10,6 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from monitor.errors import UsageError
 from monitor.evidence.warc import Capture
 
 Row = dict[str, Any]
@@ -92,13 +91,6 @@ def _carry_text(rows: list[Row]) -> list[Row]:
         if row["removed"]:
             row["title"], row["text"] = before["title"], before["text"]
     return rows
-
-
-async def version(conn: AsyncConnection[Any], article_id: int, n: int) -> Row | None:
-    for row in await versions(conn, article_id):
-        if row["n"] == n:
-            return row
-    return None
 
 
 async def state(conn: AsyncConnection[Any], article_id: int) -> Row:
@@ -193,15 +185,6 @@ async def add_version(
     row = await cur.fetchone()
     assert row is not None
     return int(row["id"])
-
-
-async def require_articles(conn: AsyncConnection[Any], article_ids: list[int]) -> None:
-    """A usage error naming the first id that is no article."""
-    cur = await conn.execute("SELECT id FROM articles WHERE id = ANY(%s)", (article_ids,))
-    known = {r["id"] for r in await cur.fetchall()}
-    missing = [i for i in article_ids if i not in known]
-    if missing:
-        raise UsageError(f"no article {missing[0]} (see `newswatch search`)")
 
 
 async def captures_in_files_with_old(conn: AsyncConnection[Any], days: int) -> list[Row]:

@@ -5,8 +5,9 @@ Sources: every NEWSWATCH_POLL_TICK_S the due ones are claimed in the database, a
 polled; claims are renewed while the poll runs and run out if the worker dies. When each source is
 due again is decided by its poll's outcome in monitor.store.sources: the adaptive interval with
 jitter, or the back-off of a failing source. Re-checks of articles (NEWSWATCH_RECHECK) are claimed
-the same way on the same tick, and crawl in turn with the polls. Digests: one cron job per subscriber, reconciled with
-the database every minute so that subscribers added through the CLI or the web are picked up.
+the same way on the same tick, one re-check crawl at a time beside the poll batches. Digests: one
+cron job per subscriber, reconciled with the database every minute so that subscribers added
+through the CLI or the web are picked up.
 
 The database going away does not stop the service: every job catches it, logs it once per try,
 and the jobs back off (2 s doubling to 5 min) until it answers again. `stop()` lets running jobs
@@ -17,31 +18,35 @@ not polled are given back, a digest being sent is sent and recorded.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 
 from alerts import delivery, when
 from monitor import leases
 from monitor.config import Settings
+from monitor.db import DATABASE_DOWN
 from monitor.store import maintenance, rechecks, sources, subscribers
 from spiders.crawl import poll
-from spiders.recheck import crawl_turn, recheck
+from spiders.recheck import recheck
 
 log = logging.getLogger(__name__)
 
 RECONCILE_S = 60
 BATCH = 25  # sources claimed at a time: small enough that idle workers get a share of a backlog
 RECHECK_BATCH = 50  # articles claimed at a time for re-checks
-DATABASE_DOWN = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+# Batches a worker polls at once. A batch lasts as long as its slowest host's queue (up to a feed's
+# 200 new pages at the host delay): polls that waited on each other left sources due every minute
+# unpolled while one outlet drained. Each batch is its own crawl, with its own per-host slots.
+MAX_BATCHES = 4
 
 
 class Outage:
@@ -77,6 +82,7 @@ class Schedule:
         self.stopping = asyncio.Event()
         self.outage = Outage()
         self.running: set[asyncio.Task[Any]] = set()
+        self.batches: set[asyncio.Future[None]] = set()  # polls in progress (poll_due)
 
     def start(self) -> None:
         tick = self.settings.poll_tick_s
@@ -167,13 +173,23 @@ class Schedule:
                 )
 
     async def poll_due(self) -> None:
-        """Claim due sources a batch at a time and poll them, until none is due or the service stops."""
-        while not self.stopping.is_set():
+        """Claim due sources a batch at a time and poll them, up to MAX_BATCHES at once, until none
+        is due or the service stops. The next batch is claimed when one finishes (a backlog drains
+        batch after batch, other workers taking their share) or at the next tick: a batch still
+        draining one slow host does not hold back the sources that fell due since."""
+        while not self.stopping.is_set() and len(self.batches) < MAX_BATCHES:
             async with self.pool.connection() as conn:
                 due = await sources.claim_due(conn, self.settings.lease_s, BATCH)
             if not due:
                 return
-            await self._poll(due)
+            batch = asyncio.ensure_future(self._guarded("poll", functools.partial(self._poll, due))())
+            self.batches.add(batch)
+            batch.add_done_callback(self.batches.discard)
+            done, _ = await asyncio.wait(
+                set(self.batches), timeout=self.settings.poll_tick_s, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done:
+                return  # the next tick looks again, beside the batches still running
 
     async def _poll(self, due: list[dict[str, Any]]) -> None:
         ids = [s["id"] for s in due]
@@ -184,7 +200,7 @@ class Schedule:
                 await sources.renew_claims(conn, ids, self.settings.lease_s)
 
         try:
-            async with leases.renewed(renew, self.settings.lease_s), crawl_turn():
+            async with leases.renewed(renew, self.settings.lease_s):
                 stats = await poll(self.pool, self.settings, due, stopping=self.stopping)
         finally:
             if self.stopping.is_set():  # give back what this worker did not get to
@@ -213,8 +229,8 @@ class Schedule:
             )
 
     async def recheck_due(self) -> None:
-        """Claim the articles whose re-check is due, a batch at a time, and fetch them again
-        (spiders.recheck takes its turn with the polls of this process)."""
+        """Claim the articles whose re-check is due, a batch at a time, and fetch them again: one
+        re-check crawl at a time, beside the poll batches (each crawl has its own per-host slots)."""
         while not self.stopping.is_set():
             async with self.pool.connection() as conn:
                 due = await rechecks.claim_due(conn, self.settings.lease_s, RECHECK_BATCH)

@@ -2,8 +2,8 @@
 Scrapy settings as polls (one User-Agent, robots.txt, per-host slots and delay, caps, the private
 address guard), its exchanges captured, and its response judged by monitor.evidence.rechecks.
 
-Polls and re-checks of one process take turns (`crawl_turn`): each crawl has its own per-host
-slots, so a poll and a re-check crawling at once could send one outlet twice the polite rate.
+One re-check crawl runs at a time in a process (`crawl_turn`), beside the poll batches: like
+them it is a crawl with its own per-host slots (see monitor.scheduler, MAX_BATCHES).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = wea
 
 
 def crawl_turn() -> asyncio.Lock:
-    """The lock that polls and re-checks of this process crawl under, one at a time."""
+    """The lock the re-check crawls of this process take, one at a time."""
     return _turns.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
 

@@ -1,5 +1,6 @@
-"""The web tests' fixtures: `served` runs `newswatch web` on a free port over a small archive;
-`herald` over the evidence of a polled and re-checked outlet (an edit, a takedown, a page with script)."""
+"""The web tests' fixtures: `served` runs `newswatch web` on a free port over a small archive,
+`served_stories` over the stories of tests/stories_world.py, `herald` over the evidence of a polled
+and re-checked outlet (an edit, a takedown, a page with script)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import psycopg
 import pytest
 
 from monitor.db import open_pool
+from tests import stories_world
 from tests.conftest import Cli
 from tests.e2e.test_run import free_port
 from tests.site.server import Site
@@ -49,8 +51,25 @@ def served(cli: Cli, database_url: str) -> Iterator[Served]:
             await pool.close()
 
     ids = asyncio.run(load())
-    with web_server(cli) as url:
-        yield Served(url, ids)
+    with serving(cli, ids) as served:
+        yield served
+
+
+@pytest.fixture
+def served_stories(cli: Cli, database_url: str) -> Iterator[Served]:
+    """`newswatch web` over tests/stories_world.py: a story carried by three outlets in two
+    languages whose original was stored last, a seed's story, and two more."""
+
+    async def load() -> dict[str, int]:
+        pool = await open_pool(database_url, max_size=1)
+        try:
+            async with pool.connection() as conn:
+                return await stories_world.load(conn)
+        finally:
+            await pool.close()
+
+    with serving(cli, asyncio.run(load())) as served:
+        yield served
 
 
 EDITED = "/evidence/ballot-count-5001.html"
@@ -76,13 +95,13 @@ def herald(cli: Cli, site: Site, database_url: str) -> Iterator[Herald]:
     site.edit(EDITED, "/evidence/later/ballot-count-5001.html")
     site.vanish(GONE, 410)
     cli("recheck", str(ids["edited"]), str(ids["gone"]))
-    with web_server(cli) as url:
-        yield Herald(url, ids)
+    with serving(cli, ids) as served:
+        yield Herald(served.url, ids)
 
 
 @contextmanager
-def web_server(cli: Cli) -> Iterator[str]:
-    """`newswatch web` on a free port with the test's settings, until the block ends; its URL."""
+def serving(cli: Cli, ids: dict[str, int]) -> Iterator[Served]:
+    """`newswatch web` on a free port, until the block ends."""
     port = free_port()
     log = cli.home / "web.log"
     with (
@@ -105,7 +124,7 @@ def web_server(cli: Cli) -> Iterator[str]:
                 except OSError:
                     assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
                     time.sleep(0.2)
-            yield url
+            yield Served(url, ids)
         finally:
             proc.terminate()
             proc.wait(timeout=15)

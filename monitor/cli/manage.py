@@ -187,7 +187,7 @@ def keywords_add(args: argparse.Namespace) -> int:
         return count, examples
 
     count, examples = _with_db(work)
-    print(f"added keyword {name!r}: it would have matched {count} article(s) published in the last 30 days")
+    print(f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days (by publication date)")
     _print_examples(examples)
     return 0
 
@@ -200,7 +200,10 @@ def keywords_edit(args: argparse.Namespace) -> int:
         return await keywords.preview(conn, args.query)
 
     count, examples = _with_db(work)
-    print(f"changed keyword {args.name!r}: it would have matched {count} article(s) published in the last 30 days")
+    print(
+        f"changed keyword {args.name!r}: it would have matched {count} article(s)"
+        " of the last 30 days (by publication date)"
+    )
     _print_examples(examples)
     return 0
 

@@ -67,6 +67,13 @@ def init(args: argparse.Namespace) -> int:
         f"schema current; seeds loaded: {loaded.articles} articles, {loaded.sources} sources, "
         f"{loaded.keywords} keywords added"
     )
+    if loaded.updated:
+        print(f"default keywords given this version's query (and matched again): {', '.join(loaded.updated)}")
+    if loaded.kept:
+        print(
+            f"default keywords you changed, left as you wrote them: {', '.join(loaded.kept)} "
+            "(seeds/keywords.toml has this version's query; `newswatch keywords edit NAME QUERY` to take it)"
+        )
     return 0
 
 

@@ -25,7 +25,6 @@ from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.extract import clean, extract
 from monitor.pipeline.fingerprint import fingerprint
 from monitor.pipeline.match import match
-from monitor.pipeline.stories import terms as story_terms
 from monitor.query.fold import fold
 from monitor.query.match import Doc
 from monitor.query.parse import Node
@@ -85,7 +84,8 @@ async def ingest(
     )
     lang = extracted.lang or item.source_lang
     doc = Doc.of(title, text, item.outlet, lang)
-    signature, terms = await asyncio.to_thread(lambda: (fingerprint(text), story_terms(title, text)))
+    # story terms are left to the save: they leave out the outlet's template text, read there
+    signature = await asyncio.to_thread(fingerprint, text)
     new = articles.NewArticle(
         source_id=item.source_id,
         outlet=item.outlet,
@@ -105,7 +105,6 @@ async def ingest(
         raw_sha256=hashlib.sha256(item.raw).hexdigest(),
         fetch_headers=item.headers,
         signature=signature,
-        terms=terms,
         keyword_ids=tuple(keywords.ids_matching(doc)),
         evidence=await _first_fetch(item, keeping) if keeping is not None else None,
     )

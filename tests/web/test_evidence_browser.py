@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from tests.site.server import Site
+from tests.web.browser import ARGS, CHROMIUM, SHOTS, need_chromium
 from tests.web.conftest import SCRIPTED, Herald
-from tests.web.test_browser import ARGS, CHROMIUM, SHOTS
 
-pytest.importorskip("playwright")
+need_chromium()
 
 
 def beacons(site: Site) -> list[str]:

@@ -16,6 +16,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 
 from monitor import validate
 from monitor.config import Settings
+from monitor.evidence.keeping import Keeping
 from monitor.pipeline.ingest import Keywords
 from monitor.store import keywords as keyword_store
 from monitor.store import sources as source_store
@@ -65,6 +66,7 @@ class Poll:
     cut: set[int] = field(default_factory=set)
     new_within: timedelta | None = None  # NEWSWATCH_NEW_WITHIN, for the "new" count
     requested: set[str] = field(default_factory=set)  # canonical URLs of the article pages asked for
+    keeping: Keeping | None = None  # where evidence goes (WARC folder, re-check schedule)
 
 
 def spider_for(kind: str) -> type | None:
@@ -112,7 +114,7 @@ async def poll(
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break
-        run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within)
+        run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within, keeping=Keeping.of(settings))
         crawl = runner.crawl(spider, poll=run)
         stop = asyncio.ensure_future(stopping.wait())
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)

@@ -16,7 +16,7 @@ from monitor.db import DATABASE_DOWN, unreachable
 from monitor.pipeline.encoding import decode_html
 from monitor.pipeline.ingest import Fetched
 from monitor.store import sources
-from spiders import clean
+from spiders import capture, clean
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,7 @@ class SourceSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"source": source, "meta": meta or {}},
+            meta={capture.WANTED: True},
         )
 
     async def parse_article(self, response: Response, source: dict, meta: dict) -> Any:
@@ -133,6 +134,7 @@ class SourceSpider(scrapy.Spider):
             feed_published=meta.get("published"),
             feed_summary=meta.get("summary"),
             source_lang=source["lang"],
+            exchanges=capture.exchanges(response),
         )
 
     async def article_failed(self, failure: Failure) -> None:

@@ -16,7 +16,7 @@ from monitor import validate
 from monitor.errors import UsageError
 from monitor.query.snippet import plain
 from monitor.store import articles, digests, keywords, sources, subscribers
-from monitor.web import archive, params
+from monitor.web import archive, evidence, params
 from monitor.web.errors import NotFound
 from monitor.web.security import check_write
 
@@ -139,6 +139,7 @@ async def get_article(request: Request) -> Response:
         row = await archive.article(conn, article_id)
     if row is None:
         raise NotFound(f"no article {article_id}")
+    row["versions"] = evidence.api_versions(row["versions"])
     return reply(row)
 
 
@@ -244,8 +245,11 @@ async def add_subscriber(request: Request) -> Response:
         raise UsageError("keywords: must be a list of keyword names")
     at = validate.clock(field(data, "at") or "08:00")
     tz = validate.zone(field(data, "tz") or "Asia/Baku")
+    changes = data.get("changes", False)
+    if not isinstance(changes, bool):
+        raise UsageError("changes: must be true or false")
     async with pool(request).connection() as conn:
-        row = await subscribers.add(conn, email, names or None, at, tz, lang=field(data, "lang"))
+        row = await subscribers.add(conn, email, names or None, at, tz, lang=field(data, "lang"), changes=changes)
     return reply({"subscriber": row}, 201)
 
 

@@ -117,6 +117,24 @@ ARTICLE = {
         "raw_sha256": {"type": ["string", "null"]},
         "story": {"type": "array", "items": {"type": "object"}},
         "copies": {"type": "array", "items": {"type": "object"}},
+        "versions": {
+            "type": "array",
+            "description": "every fetch that found it (the first, then re-checks that found an edit or a takedown)",
+            "items": obj(
+                ["n", "fetched_at", "sha256", "status", "changed"],
+                n={"type": "integer"},
+                fetched_at={"type": "string", "format": "date-time"},
+                sha256={"type": ["string", "null"], "description": "SHA-256 of the page as served (decoded)"},
+                status={"type": "integer", "description": "HTTP status of the final response"},
+                changed={"type": "boolean", "description": "its title or text differ from the version before"},
+                removed={"type": "boolean", "description": "this fetch found the article taken down"},
+                why={"type": ["string", "null"]},
+                diff={"type": "array", "description": "word-level: [{op: '-' or '+', words}]"},
+                capture={"type": ["string", "null"], "description": "URL of the raw page as served (a download)"},
+            ),
+        },
+        "removed_at": {**NULLABLE_TIME, "description": "when a re-check found it taken down; null while it stands"},
+        "edited_at": NULLABLE_TIME,
     },
 }
 ORIGINAL = {
@@ -188,6 +206,8 @@ ARTICLE_FILTERS = [
     query("lang", "only this language (en, ru, az, …)"),
     query("keyword", "only articles matched by this watched keyword"),
     query("include_duplicates", "also list copies of other articles and seeds", FLAG),
+    query("edited", "only articles a re-check found edited", FLAG),
+    query("removed", "only articles a re-check found taken down", FLAG),
     query("limit", "page size (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
     query("offset", "how many to skip (use `next`)", {"type": "integer", "minimum": 0, "maximum": 1000000}),
 ]
@@ -368,6 +388,7 @@ PATHS: dict[str, Any] = {
                         "description": "ISO 639-1 code (en, ru, az): each story's headline in this language when "
                         "the story has an article in it; absent: the original's headline",
                     },
+                    changes={"type": "boolean", "description": "also tell of edits and takedowns of what they got"},
                 )
             ),
             "responses": write(

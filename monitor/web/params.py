@@ -78,7 +78,7 @@ def text(params: QueryParams | dict[str, Any], name: str) -> str | None:
 
 def search(params: QueryParams, default_limit: int = 50) -> Search:
     """The search a query string asks for: q, since, until, source, lang, keyword,
-    include_duplicates, limit, offset."""
+    include_duplicates, edited, removed, limit, offset."""
     query = params.get("q", "").strip()
     tree = parse(query)
     limit = number(params.get("limit"), "limit", default_limit, 1, MAX_LIMIT)
@@ -90,6 +90,8 @@ def search(params: QueryParams, default_limit: int = 50) -> Search:
         lang=text(params, "lang"),
         keyword=text(params, "keyword"),
         include_duplicates=flag(params.get("include_duplicates"), "include_duplicates"),
+        edited=flag(params.get("edited"), "edited"),
+        removed=flag(params.get("removed"), "removed"),
         # one more than asked, to know whether a next page exists
         limit=limit + 1,
         offset=offset,

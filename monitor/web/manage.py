@@ -161,7 +161,7 @@ async def subscriber_add(conn: Any, form: FormData) -> str:
     names = [k.strip() for k in value(form, "keywords").split(",") if k.strip()] or None
     at = validate.clock(value(form, "at") or "08:00")
     tz = validate.zone(value(form, "tz") or "Asia/Baku")
-    row = await subscribers.add(conn, email, names, at, tz, lang=value(form, "lang") or None)
+    row = await subscribers.add(conn, email, names, at, tz, lang=value(form, "lang").strip().lower() or None)
     headlines = f", headlines in {row['lang']}" if row["lang"] else ""
     keywords_told = ", ".join(names or ["all"])
     return f"subscribed {email}: daily at {at.strftime('%H:%M')} {tz}, keywords: {keywords_told}{headlines}"

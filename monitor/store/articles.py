@@ -93,7 +93,7 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             if await cur.fetchone():
                 return None
             newcomer = originals.Newcomer(
-                a.outlet, a.text, a.published_at, a.fetched_at, a.is_seed, a.content_hash, sig, keys
+                a.outlet, a.text, a.published_at, a.fetched_at, a.is_seed, a.content_hash, sig, keys, template=template
             )
             decision = await originals.decide(conn, newcomer)
             original = decision.original
@@ -148,8 +148,8 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             if original is None:  # a copy adds no terms of its own: it would make its story's words look common
                 await stories.add(conn, row["id"], story_id, at, terms, a.lang)
             await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
-            if original is None:
-                touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang)}
+            touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang)}
+            if original is None and len(touched) > 1:  # it joined, or ties, more than one story: decide them again
                 await stories.recluster(conn, sorted(touched), seen, at)
             grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
             if grown:  # judged in their own window: the new article may be days away from them

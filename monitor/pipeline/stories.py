@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from monitor.pipeline import aliases, translit
 from monitor.pipeline.aliases import Aliases
@@ -74,6 +75,7 @@ _MONTHS = [
 ]  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def month(token: str) -> int | None:
     """The month a word names (February, февраля, fevralın), or None."""
     if not token or token[0].isdigit():
@@ -228,9 +230,10 @@ def similarity(
     return _score(_Weighed(a, weights, default), _Weighed(b, weights, default), same_language, weights, default)
 
 
-def _scored(
+def scores(
     mine: set[str], candidates: list[tuple[int, set[str], str | None]], df: Mapping[str, int], n: int, lang: str | None
 ) -> list[tuple[int, float]]:
+    """(story_id, similarity) of each candidate (story_id, terms, lang) to `mine`."""
     weights = idf(df, n)
     default = math.log(n + PRIOR)  # a term no other article has
     me = _Weighed(mine, weights, default)
@@ -246,10 +249,12 @@ def best_story(
     df: Mapping[str, int],
     n: int,
     lang: str | None = None,
+    scored: list[tuple[int, float]] | None = None,
 ) -> tuple[int, float] | None:
-    """The story (id, score) of the candidate (story_id, terms, lang) most like `mine`, if it reaches THRESHOLD."""
+    """The story (id, score) of the candidate (story_id, terms, lang) most like `mine`, if it reaches
+    THRESHOLD. `scored`: the candidates scored already (`scores`)."""
     best: tuple[int, float] | None = None
-    for story_id, score in _scored(mine, candidates, df, n, lang):
+    for story_id, score in scored if scored is not None else scores(mine, candidates, df, n, lang):
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (story_id, score)
     return best
@@ -264,12 +269,14 @@ def near(
     df: Mapping[str, int],
     n: int,
     lang: str | None = None,
+    scored: list[tuple[int, float]] | None = None,
 ) -> set[int]:
     """The stories of the candidates (story_id, terms, lang) at least NEAR like `mine`: those a new
     article could join, or tie to another, and so must be decided again with it. A story that only
     shares a common word with it is left alone (re-deciding every story of the window that says
     "Azerbaijan" would cost a save hundreds of comparisons)."""
-    return {story_id for story_id, score in _scored(mine, candidates, df, n, lang) if score >= NEAR}
+    found = scored if scored is not None else scores(mine, candidates, df, n, lang)
+    return {story_id for story_id, score in found if score >= NEAR}
 
 
 @dataclass(frozen=True)

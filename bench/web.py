@@ -176,7 +176,7 @@ def free_port() -> int:
 async def get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
     """One keep-alive HTTP/1.1 GET; returns the status. A minimal client, so the load generator
     leaves the CPU to the server."""
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())  # an allowed host
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
     length = next(

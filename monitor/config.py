@@ -6,10 +6,13 @@ named by NEWSWATCH_CONFIG), else the default. `newswatch config` prints them, se
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -27,46 +30,65 @@ def _bool(raw: str) -> bool:
     raise ValueError(f"expected true or false, got {raw!r}")
 
 
-def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+def _number(kind: Callable[[str], Any], low: float, high: float, unit: str = "") -> Callable[[str], Any]:
+    """A finite number from `low` to `high`: inf and nan crashed or hung a poll, and a tiny cap
+    (1e-9 MiB) became 0 bytes, which Scrapy takes for "no cap"."""
+
     def parse(raw: str) -> Any:
-        value = kind(raw)
-        if value <= 0:
-            raise ValueError(f"must be positive, got {raw!r}")
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            raise ValueError(f"not a {'whole ' if kind is int else ''}number: {raw!r}") from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"must be from {low:g} to {high:g}{unit}, got {raw!r}")
         return value
 
     return parse
 
 
-def _non_negative(kind: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse(raw: str) -> Any:
-        value = kind(raw)
-        if value < 0:
-            raise ValueError(f"must not be negative, got {raw!r}")
-        return value
+def _line(raw: str) -> str:
+    """One line of printable text (it goes into HTTP headers)."""
+    if not raw.strip() or any(not ch.isprintable() for ch in raw):
+        raise ValueError(f"must be one line of printable text, got {raw!r}")
+    return raw.strip()
 
-    return parse
+
+def _hosts(raw: str) -> tuple[str, ...] | None:
+    hosts = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+    for host in hosts:
+        if not re.fullmatch(r"(\*\.)?[a-z0-9.-]+|\[[0-9a-f:.]+\]|\*", host):
+            raise ValueError(f"not a host name (like news.example.org, 127.0.0.1 or [::1]): {host!r}")
+    return hosts or None
 
 
 def _url(*schemes: str) -> Callable[[str], str | None]:
     def parse(raw: str) -> str | None:
         if not raw:
             return None
-        if urlsplit(raw).scheme not in schemes:
+        try:
+            parts = urlsplit(raw)
+            parts.port  # noqa: B018  (a port out of range raises here)
+        except ValueError:
+            raise ValueError(f"not a URL: {mask_url(raw)!r}") from None
+        if parts.scheme not in schemes or not (parts.hostname or parts.scheme.startswith("postgres")):
             raise ValueError(f"must start with {' or '.join(s + '://' for s in schemes)}, got {mask_url(raw)!r}")
         return raw
 
     return parse
 
 
-def _days(raw: str) -> int:
-    value = int(raw)
-    if value < 0:
-        raise ValueError(f"must be 0 (keep forever) or more, got {raw!r}")
-    return value
-
-
 def _text(raw: str) -> str | None:
     return raw or None
+
+
+_SPAN_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+def _span(raw: str) -> timedelta:
+    text = raw.strip().lower()
+    if len(text) < 2 or text[-1] not in _SPAN_UNITS or not text[:-1].isdigit() or int(text[:-1]) <= 0:
+        raise ValueError(f"expected a positive span such as 90m, 12h or 3d, got {raw!r}")
+    return timedelta(seconds=int(text[:-1]) * _SPAN_UNITS[text[-1]])
 
 
 @dataclass(frozen=True)
@@ -85,7 +107,7 @@ class Setting:
 DEFAULT_USER_AGENT = f"Newswatch/{__version__} (+https://github.com/newswatch/newswatch)"
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("home", str, "./.newswatch", "folder for the embedded database, outbox and logs"),
+    Setting("home", _line, "./.newswatch", "folder for the embedded database, outbox and logs"),
     Setting(
         "database_url",
         _url("postgresql", "postgres"),
@@ -109,15 +131,17 @@ SETTINGS: tuple[Setting, ...] = (
         "bearer token required for every write through the web UI/API; unset: writes only from loopback",
         secret=True,
     ),
-    Setting("user_agent", str, DEFAULT_USER_AGENT, "User-Agent for every fetch"),
+    Setting("user_agent", _line, DEFAULT_USER_AGENT, "User-Agent for every fetch"),
     Setting(
         "allow_private_networks",
         _bool,
         False,
         "allow sources on loopback and private addresses (tests, intranets); also checked after redirects",
     ),
-    Setting("max_body_mb", _positive(float), 15.0, "per-response cap in MiB, counted after decompression"),
-    Setting("fetch_timeout_s", _positive(float), 30.0, "deadline for one HTTP request, in seconds"),
+    Setting(
+        "max_body_mb", _number(float, 0.01, 1024, " MiB"), 15.0, "per-response cap in MiB, counted after decompression"
+    ),
+    Setting("fetch_timeout_s", _number(float, 1, 600, " s"), 30.0, "deadline for one HTTP request, in seconds"),
     Setting(
         "secret_key",
         _text,
@@ -132,6 +156,14 @@ SETTINGS: tuple[Setting, ...] = (
         "public address of the web app, used in the links of digests (unsubscribe)",
     ),
     Setting(
+        "allowed_hosts",
+        _hosts,
+        None,
+        "host names the web app answers to, comma-separated (a `Host` header naming another is refused); "
+        "without NEWSWATCH_WEB_TOKEN, writes are accepted only from loopback through these; "
+        "unset: 127.0.0.1, localhost, [::1] and the host of NEWSWATCH_BASE_URL",
+    ),
+    Setting(
         "templates",
         _text,
         None,
@@ -139,32 +171,39 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "host_delay_s",
-        _non_negative(float),
+        _number(float, 0, 60, " s"),
         0.5,
         "pause between two requests to the same host, in seconds (at most 2 at once per host)",
     ),
     Setting(
         "poll_tick_s",
-        _positive(float),
+        _number(float, 0.5, 3600, " s"),
         15.0,
         "how often a worker looks for sources whose poll is due, in seconds",
     ),
     Setting(
         "lease_s",
-        _positive(float),
+        _number(float, 1, 86400, " s"),
         120.0,
         "how long a worker's claim on a source's poll or a digest's send lasts unless renewed (a live "
         "worker renews it); a dead worker's work passes to another after this",
     ),
     Setting(
         "extract_workers",
-        _non_negative(int),
+        _number(int, 0, 64),
         1,
         "processes that extract article text (each holds ~200 MB); 0 extracts in threads of the poller",
     ),
     Setting(
+        "new_within",
+        _span,
+        timedelta(days=3),
+        "an article is news (digests, new counts) only if published within this span before it was first seen "
+        "(90m, 12h, 3d); older ones (a backfill, a sitemap's archive) are stored and searchable, never told as new",
+    ),
+    Setting(
         "evidence_days",
-        _days,
+        _number(int, 0, 36500, " days (0 keeps it forever)"),
         0,
         "drop raw fetch evidence (response headers) of articles fetched more than N days ago; 0 keeps it forever",
     ),
@@ -195,6 +234,16 @@ class Settings:
             raise AttributeError(name) from None
 
     @property
+    def trusted_hosts(self) -> tuple[str, ...]:
+        """The host names the web app answers to (NEWSWATCH_ALLOWED_HOSTS, or its default)."""
+        if self._values.get("allowed_hosts"):
+            return tuple(self._values["allowed_hosts"])
+        own = (urlsplit(self._values["base_url"]).hostname or "").lower()
+        return tuple(
+            dict.fromkeys(["127.0.0.1", "localhost", "[::1]", *([f"[{own}]" if ":" in own else own] if own else [])])
+        )
+
+    @property
     def home_path(self) -> Path:
         return Path(self._values["home"]).expanduser().resolve()
 
@@ -223,8 +272,11 @@ def load(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> S
     if config_file.exists():
         try:
             file_values = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise UsageError(f"config: cannot read {config_file}: not UTF-8 text (a TOML file is)") from None
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise UsageError(f"config: cannot read {config_file}: {exc}") from exc
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise UsageError(f"config: cannot read {config_file}: {reason}") from None
         known = {s.name for s in SETTINGS}
         unknown = sorted(set(file_values) - known)
         if unknown:

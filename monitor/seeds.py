@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,8 @@ class Loaded:
     articles: int = 0
     sources: int = 0
     keywords: int = 0
+    updated: list[str] = field(default_factory=list)  # default keywords given this version's query
+    kept: list[str] = field(default_factory=list)  # default keywords whose query a user changed: left alone
     indexed: int = 0  # stored articles (seeds first) newly entered in the duplicates index
 
 
@@ -92,5 +94,11 @@ async def load(conn: AsyncConnection[Any], folder: Path = SEEDS_DIR) -> Loaded:
     for spec in _read(folder / "sources.toml").get("source", []):
         loaded.sources += await sources.ensure(conn, spec["name"], spec["url"], lang=spec.get("lang"))
     for spec in _read(folder / "keywords.toml").get("keyword", []):
-        loaded.keywords += await keywords.ensure(conn, spec["name"], spec["query"])
+        query = " ".join(spec["query"].split())  # written over several lines in the file
+        outcome = await keywords.ensure(conn, spec["name"], query, spec.get("replaces", []))
+        loaded.keywords += outcome == "added"
+        if outcome == "updated":
+            loaded.updated.append(spec["name"])
+        elif outcome == "kept":
+            loaded.kept.append(spec["name"])
     return loaded

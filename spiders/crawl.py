@@ -7,14 +7,15 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import psycopg
 from psycopg_pool import AsyncConnectionPool
 from scrapy.crawler import AsyncCrawlerRunner
 
+from monitor import validate
 from monitor.config import Settings
-from monitor.errors import UsageError
 from monitor.pipeline.ingest import Keywords
 from monitor.store import keywords as keyword_store
 from monitor.store import sources as source_store
@@ -25,13 +26,14 @@ from spiders.source import STOPPING
 from spiders.trend import TrendSpider
 
 SITE_SPIDERS: dict[str, type] = {"spider:trend": TrendSpider}
-KINDS = ("feed", "sitemap", *SITE_SPIDERS)
+KINDS = validate.KINDS  # what a source may be; each has its spider (spider_for)
 
 
 @dataclass
 class SourceStats:
     fetched: int = 0
     new: int = 0
+    old: int = 0  # stored, but published too long before it was first seen to be news
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -55,17 +57,22 @@ class Poll:
     # source id → (ETag, Last-Modified, body hash) of its document, kept once the crawl has stored
     # everything it found (sources.keep_validators)
     validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
-    unsaved: set[int] = field(default_factory=set)  # sources with an item the store refused
+    # sources with an item the store refused → why (the last reason); recorded on the source
+    unsaved: dict[int, str] = field(default_factory=dict)
+    # sources whose poll the database cut short (it could not be reached): no outcome is theirs to
+    # record; their claims are given back so that the poll is redone once the database is back
+    cut: set[int] = field(default_factory=set)
+    new_within: timedelta | None = None  # NEWSWATCH_NEW_WITHIN, for the "new" count
+    requested: set[str] = field(default_factory=set)  # canonical URLs of the article pages asked for
 
 
-def spider_for(kind: str) -> type:
+def spider_for(kind: str) -> type | None:
+    """The spider of a kind of source, or None for a kind this version cannot poll."""
     if kind == "feed":
         return FeedSpider
     if kind == "sitemap":
         return NewsSitemapSpider
-    if kind in SITE_SPIDERS:
-        return SITE_SPIDERS[kind]
-    raise UsageError(f"sources: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
+    return SITE_SPIDERS.get(kind)
 
 
 async def poll(
@@ -86,7 +93,16 @@ async def poll(
         stats[source["name"]]  # every source gets a line, even one that yields nothing
     by_spider: dict[type, list[dict[str, Any]]] = defaultdict(list)
     for source in sources:
-        by_spider[spider_for(source["kind"])].append(source)
+        spider = spider_for(source["kind"])
+        if spider is None:
+            # a row this version cannot poll (written by hand, or by an older version): it fails
+            # alone, saying why, and every other source of the batch is polled
+            reason = f"cannot poll: unknown kind {source['kind']!r}; known kinds: {', '.join(KINDS)}"
+            stats[source["name"]].errors.append(reason)
+            async with pool.connection() as conn:
+                await source_store.record_failure(conn, source["id"], reason)
+            continue
+        by_spider[spider].append(source)
     stopping = stopping or asyncio.Event()
     runner = AsyncCrawlerRunner(scrapy_settings(settings))
     # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could
@@ -94,7 +110,7 @@ async def poll(
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break
-        run = Poll(pool, chosen, keywords, stats, window)
+        run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within)
         crawl = runner.crawl(spider, poll=run)
         stop = asyncio.ensure_future(stopping.wait())
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)
@@ -105,11 +121,30 @@ async def poll(
             await crawl
             break
         await crawl
-        async with pool.connection() as conn:
-            for source_id, (etag, last_modified, body) in run.validators.items():
-                if source_id not in run.unsaved:
-                    await source_store.keep_validators(conn, source_id, etag, last_modified, body)
+        await _settle(pool, run)
     return dict(stats)
+
+
+async def _settle(pool: AsyncConnectionPool, run: Poll) -> None:
+    """After a crawl: every storage failure recorded on its source (status shows it, the source
+    backs off as failing, and its validators are not kept, so the next poll tries those items
+    again); the validators of the others kept. One source's failure never costs another its own."""
+    names = {s["id"]: s["name"] for s in run.sources}
+    async with pool.connection() as conn:
+        if run.cut:
+            await source_store.release_claims(conn, sorted(run.cut))
+        for source_id, reason in run.unsaved.items():
+            if source_id not in run.cut:
+                await source_store.record_failure(conn, source_id, f"store: could not save {reason}")
+        for source_id, (etag, last_modified, body) in run.validators.items():
+            if source_id in run.unsaved or source_id in run.cut:
+                continue
+            try:
+                await source_store.keep_validators(conn, source_id, etag, last_modified, body)
+            except psycopg.DataError as exc:  # what spiders.clean missed: this source alone fails
+                reason = f"store: could not keep the validators: {exc}"
+                run.stats[names.get(source_id, str(source_id))].errors.append(reason)
+                await source_store.record_failure(conn, source_id, reason)
 
 
 def _drop_queued(runner: AsyncCrawlerRunner) -> None:

@@ -1,5 +1,5 @@
 """A feed's entries, whatever the format: RSS 0.9x/1.0/2.0 and Atom through feedparser (after
-spiders.feedbytes has screened the bytes), JSON Feed 1.x through json. Non-http(s) links are
+spiders.feedbytes has screened them, decoded), JSON Feed 1.x through json. Non-http(s) links are
 dropped here, so nothing downstream ever sees a `javascript:` link."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import feedparser
 
 from monitor.pipeline.canonical import is_web_url
 from monitor.pipeline.encoding import decode_html
-from spiders.feedbytes import NotAFeed, screen
+from spiders import clean
+from spiders.feedbytes import MAX_ITEMS_READ, NotAFeed, as_utf8, first_items, screen
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def json_feed(body: bytes) -> list[Entry]:
     if not isinstance(doc, dict) or "jsonfeed.org/version/" not in str(doc.get("version", "")):
         raise NotAFeed("not a feed: JSON without a jsonfeed.org version")
     found = []
-    for item in doc.get("items") or []:
+    items = doc.get("items")
+    for item in items[:MAX_ITEMS_READ] if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         link = _text(item.get("url")) or _text(item.get("external_url")) or ""
@@ -75,13 +77,18 @@ def json_feed(body: bytes) -> list[Entry]:
 
 
 def xml_feed(body: bytes, headers: dict[str, str]) -> list[Entry]:
-    screen(body)
     headers = {k.lower(): v for k, v in headers.items()}  # feedparser looks names up in lower case
-    parsed = feedparser.parse(body, response_headers=headers)
-    if isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
+    data, complaint = as_utf8(body, headers)
+    screen(data)
+    data, _ = first_items(data)
+    # parsed as the UTF-8 that was screened (feedparser would decode the body again otherwise)
+    parsed = feedparser.parse(data, response_headers={**headers, "content-type": "application/xml; charset=utf-8"})
+    if isinstance(complaint, feedparser.CharacterEncodingOverride):
         # the label was wrong and feedparser fell back to windows-1252, which decodes anything:
         # guess from the bytes instead (a windows-1251 feed served as utf-8 is common)
-        parsed = feedparser.parse(decode_html(body, headers.get("content-type")))
+        guessed = decode_html(body, headers.get("content-type")).encode("utf-8")
+        screen(guessed)
+        parsed = feedparser.parse(first_items(guessed)[0])
     if not parsed.get("version") and not parsed.entries:
         raise NotAFeed(f"not a feed: {parsed.get('bozo_exception') or 'no entries'}")
     return [
@@ -96,9 +103,20 @@ def xml_feed(body: bytes, headers: dict[str, str]) -> list[Entry]:
     ]
 
 
+def _storable(e: Entry) -> Entry:
+    return Entry(
+        link=clean.token(e.link) or "",
+        guid=clean.token(e.guid),
+        title=clean.text(e.title),
+        summary=clean.text(e.summary),
+        published=e.published,
+    )
+
+
 def entries(body: bytes, headers: dict[str, str]) -> list[Entry]:
-    """The entries with an http(s) link; NotAFeed (with the reason) when `body` is not a feed."""
+    """The entries with an http(s) link, without NUL or control characters in their fields;
+    NotAFeed (with the reason) when `body` is not a feed."""
     if not body.strip():
         raise NotAFeed("empty response")
     found = json_feed(body) if is_json_feed(body) else xml_feed(body, headers)
-    return [e for e in found if is_web_url(e.link)]
+    return [e for e in map(_storable, found) if is_web_url(e.link)]

@@ -12,15 +12,24 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from monitor.db import DATABASE_DOWN, unreachable
 from monitor.pipeline.encoding import decode_html
 from monitor.pipeline.ingest import Fetched
 from monitor.store import sources
+from spiders import clean
 
 log = logging.getLogger(__name__)
 
 
 def response_headers(response: Response) -> dict[str, str]:
-    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+    """The response's headers as text, without control characters (kept as evidence in jsonb,
+    which cannot hold a NUL)."""
+    found = {}
+    for k, v in response.headers.items():
+        name = clean.token(k.decode("latin-1"))
+        if name:
+            found[name] = clean.token(b", ".join(v).decode("latin-1")) or ""
+    return found
 
 
 def retry_after(response: Response | None) -> float | None:
@@ -74,11 +83,22 @@ class SourceSpider(scrapy.Spider):
         source = failure.request.cb_kwargs["source"]  # type: ignore[attr-defined]
         await self.record_failure(source, failure_reason(failure), retry_after(failure_response(failure)))
 
-    async def record_failure(self, source: dict, reason: str, wait_s: float | None = None) -> None:
+    async def record_failure(
+        self, source: dict, reason: str, wait_s: float | None = None, cause: BaseException | None = None
+    ) -> None:
+        """Record on the source why its poll failed. When the cause is the database itself (it
+        could not be reached), the source did nothing wrong and nothing can be recorded: its poll
+        counts as cut short, to be redone once the database is back (monitor.scheduler)."""
         log.warning("source %s: %s", source["name"], reason)
         self.poll.stats[source["name"]].errors.append(reason)
-        async with self.poll.pool.connection() as conn:
-            await sources.record_failure(conn, source["id"], reason, wait_s)
+        if cause is not None and unreachable(cause):
+            self.poll.cut.add(source["id"])
+            return
+        try:
+            async with self.poll.pool.connection() as conn:
+                await sources.record_failure(conn, source["id"], reason, wait_s)
+        except DATABASE_DOWN:
+            self.poll.cut.add(source["id"])
 
     def article_request(self, url: str, source: dict, meta: dict[str, Any] | None = None) -> scrapy.Request:
         return scrapy.Request(
@@ -95,7 +115,7 @@ class SourceSpider(scrapy.Spider):
             outlet=source["name"],
             link=response.request.url if response.request else response.url,
             final_url=response.url,
-            html=decode_html(response.body, headers.get("Content-Type")),
+            html=decode_html(response.body, headers.get("Content-Type")).replace("\x00", ""),
             raw=response.body,
             headers=headers,
             fetched_at=datetime.now(UTC),

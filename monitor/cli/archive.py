@@ -14,7 +14,7 @@ from monitor.errors import UsageError
 from monitor.query import parse as parse_query
 from monitor.query.snippet import plain
 from monitor.service import database
-from monitor.store import articles, digests, sources
+from monitor.store import articles, digests, sources, subscribers
 
 JSON_FIELDS = [
     "id",
@@ -23,6 +23,7 @@ JSON_FIELDS = [
     "source",
     "lang",
     "published_at",
+    "date_source",
     "fetched_at",
     "keywords",
     "duplicate_of",
@@ -110,6 +111,7 @@ def status(args: argparse.Namespace) -> int:
                 "archive": await articles.totals(conn),
                 "outbox": await digests.outbox_state(conn),
                 "failed_digests": await digests.failures(conn),
+                "receiving_nothing": await subscribers.receiving_nothing(conn),
             }
 
     state = runtime.run(main)
@@ -127,6 +129,7 @@ def status(args: argparse.Namespace) -> int:
             "next_poll_at",
             "articles_24h",
             "share_304",
+            "backlog",
         ],
         widths={"last_error": 50},
     )
@@ -139,4 +142,8 @@ def status(args: argparse.Namespace) -> int:
     if state["failed_digests"]:
         print("\nfailed digests (most recent first):")
         table(state["failed_digests"], ["email", "local_date", "attempts", "last_error"], widths={"last_error": 100})
+    if state["receiving_nothing"]:
+        print("\nsubscribers who receive nothing (give them keywords: `newswatch subscribers`):")
+        for s in state["receiving_nothing"]:
+            print(f"  {s['email']}: {s['why']}")
     return 0

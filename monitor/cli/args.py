@@ -1,16 +1,19 @@
-"""Parsing the CLI's values (dates, intervals, URLs, emails, time zones) into usage errors."""
+"""Parsing the CLI's values into usage errors: dates here; everything a user gives any front end
+(intervals, URLs, emails, time zones, send times) is checked by monitor.validate."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime
 
+from monitor import validate
 from monitor.errors import UsageError
-from monitor.pipeline.canonical import is_web_url
 
-_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-_EVERY = re.compile(r"^(\d+)\s*([smhd]?)$")
+every = validate.interval
+web_url = validate.web_url
+email = validate.email
+zone = validate.zone
+clock = validate.clock
+language = validate.language
 
 
 def moment(text: str, what: str) -> datetime:
@@ -19,40 +22,3 @@ def moment(text: str, what: str) -> datetime:
     except ValueError:
         raise UsageError(f"{what}: not a date (YYYY-MM-DD or ISO 8601): {text!r}") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def every(text: str) -> int:
-    m = _EVERY.match(text.strip())
-    if not m:
-        raise UsageError(f"--every: not an interval like 15m, 1h or 900: {text!r}")
-    seconds = int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
-    if seconds < 60:
-        raise UsageError(f"--every: at least one minute, got {text!r}")
-    return seconds
-
-
-def web_url(text: str) -> str:
-    if not is_web_url(text):
-        raise UsageError(f"not an http(s) URL: {text!r}")
-    return text.strip()
-
-
-def email(text: str) -> str:
-    if not _EMAIL.match(text.strip()):
-        raise UsageError(f"not an email address: {text!r}")
-    return text.strip()
-
-
-def zone(text: str) -> str:
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"--tz: unknown time zone {text!r} (an IANA name such as Asia/Baku)") from None
-    return text
-
-
-def clock(text: str) -> time:
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--at: not a time of day like 08:00: {text!r}") from None

@@ -28,7 +28,9 @@ def register(sub: Any) -> None:
         "or spider:trend (a Trend section listing); default feed",
     )
     q.add_argument("--every", type=parse.every, default=900, help="poll interval: 15m, 1h, … (default 15m)")
-    q.add_argument("--lang", help="the source's usual language (en, ru, az), used when a page does not tell")
+    q.add_argument(
+        "--lang", help="the source's usual language, an ISO 639-1 code (en, ru, az), used when a page does not tell"
+    )
     q.set_defaults(handler=sources_add)
     q = s.add_parser("import", help="add the feeds of an OPML file (sources that exist are left alone)")
     q.add_argument("file", type=Path, metavar="FILE.opml")
@@ -54,8 +56,16 @@ def register(sub: Any) -> None:
     q.add_argument("name")
     q.add_argument("query")
     q.set_defaults(handler=keywords_edit)
-    q = s.add_parser("remove", help="stop watching a keyword (the articles stay)")
+    q = s.add_parser(
+        "remove",
+        help="stop watching a keyword (the articles stay); refused when it is some subscriber's only keyword",
+    )
     q.add_argument("name")
+    q.add_argument(
+        "--force",
+        action="store_true",
+        help="remove it even if it is some subscribers' only keyword: they then receive every keyword",
+    )
     q.set_defaults(handler=keywords_remove)
 
     p = sub.add_parser("subscribers", help="manage digest recipients")
@@ -67,6 +77,12 @@ def register(sub: Any) -> None:
     q.add_argument("--at", type=parse.clock, default=parse.clock("08:00"), help="local send time (default 08:00)")
     q.add_argument("--tz", type=parse.zone, default="Asia/Baku", help="IANA time zone (default Asia/Baku)")
     q.add_argument("--empty", action="store_true", help="also send a digest on days with nothing new")
+    q.add_argument(
+        "--lang",
+        type=parse.language,
+        help="the language they read (ISO 639-1: en, ru, az, …): each story's headline in it when the story has "
+        "an article in it (default: the original's headline)",
+    )
     q.set_defaults(handler=subscribers_add)
     q = s.add_parser("remove", help="remove a recipient")
     q.add_argument("email")
@@ -112,30 +128,14 @@ def sources_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_kind(kind: str) -> None:
-    from spiders.crawl import KINDS
-
-    if kind not in KINDS:
-        raise UsageError(f"sources: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
-
-
 def sources_import(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
         raise UsageError(f"sources import: cannot read {args.file}: {exc.strerror}") from None
-    found = opml.read(data)
-    for o in found:
-        _check_kind(o.kind)
-
-    async def work(conn: Any) -> int:
-        added = 0
-        for o in found:
-            added += await sources.ensure(conn, o.name, o.url, o.kind, o.interval_s or 900, o.lang)
-        return added
-
-    added = _with_db(work)
-    print(f"imported {args.file}: {added} source(s) added, {len(found) - added} already present")
+    opml.checked(opml.read(data))  # a file that cannot be imported is refused before the database is touched
+    added, present = _with_db(lambda c: opml.load(c, data))
+    print(f"imported {args.file}: {added} source(s) added, {present} already present")
     return 0
 
 
@@ -145,7 +145,7 @@ def sources_export(args: argparse.Namespace) -> int:
 
 
 def sources_add(args: argparse.Namespace) -> int:
-    _check_kind(args.kind)
+    sources.checked(args.name, args.url, args.kind, args.every, args.lang)  # before the database is touched
     row = _with_db(lambda c: sources.add(c, args.name, args.url, args.kind, args.every, args.lang))
     print(f"added source {row['name']} ({row['url']}), polled every {row['interval_s'] // 60} min")
     return 0
@@ -182,7 +182,7 @@ def keywords_add(args: argparse.Namespace) -> int:
         return count, examples
 
     count, examples = _with_db(work)
-    print(f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days")
+    print(f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days (by publication date)")
     _print_examples(examples)
     return 0
 
@@ -195,33 +195,41 @@ def keywords_edit(args: argparse.Namespace) -> int:
         return await keywords.preview(conn, args.query)
 
     count, examples = _with_db(work)
-    print(f"changed keyword {args.name!r}: it would have matched {count} article(s) of the last 30 days")
+    print(
+        f"changed keyword {args.name!r}: it would have matched {count} article(s)"
+        " of the last 30 days (by publication date)"
+    )
     _print_examples(examples)
     return 0
 
 
 def keywords_remove(args: argparse.Namespace) -> int:
-    _with_db(lambda c: keywords.remove(c, args.name))
+    widened = _with_db(lambda c: keywords.remove(c, args.name, args.force))
     print(f"removed keyword {args.name}; matched articles stay in the archive")
+    if widened:
+        print(f"it was the only keyword of {', '.join(widened)}: they now receive every keyword")
     return 0
 
 
 def subscribers_list(args: argparse.Namespace) -> int:
     rows = _with_db(subscribers.list_all)
     for r in rows:
-        r["keywords"] = r["keywords"] or "(all)"
+        r["keywords"] = "(all)" if r["keywords"] is None else ", ".join(r["keywords"]) or "(none left)"
         r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
         r["state"] = "active" if r["active"] else f"unsubscribed {r['unsubscribed_at'] or ''}".strip()
-    table(rows, ["email", "keywords", "at", "send_empty", "state", "last_sent"])
+        if r["active"] and r["receives_nothing"]:
+            r["state"] = "receives nothing: no keyword to match"
+    table(rows, ["email", "keywords", "at", "lang", "send_empty", "state", "last_sent"])
     return 0
 
 
 def subscribers_add(args: argparse.Namespace) -> int:
     names = [k.strip() for k in args.keywords.split(",") if k.strip()] if args.keywords else None
-    row = _with_db(lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty))
+    row = _with_db(lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty, args.lang))
     print(
         f"subscribed {row['email']}: daily at {row['send_at'].strftime('%H:%M')} {row['tz']}, "
         f"keywords: {', '.join(names) if names else 'all'}{', also on empty days' if args.empty else ''}"
+        f"{', headlines in ' + row['lang'] if row['lang'] else ''}"
     )
     return 0
 

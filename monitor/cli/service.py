@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +67,13 @@ def init(args: argparse.Namespace) -> int:
         f"schema current; seeds loaded: {loaded.articles} articles, {loaded.sources} sources, "
         f"{loaded.keywords} keywords added"
     )
+    if loaded.updated:
+        print(f"default keywords given this version's query (and matched again): {', '.join(loaded.updated)}")
+    if loaded.kept:
+        print(
+            f"default keywords you changed, left as you wrote them: {', '.join(loaded.kept)} "
+            "(seeds/keywords.toml has this version's query; `newswatch keywords edit NAME QUERY` to take it)"
+        )
     return 0
 
 
@@ -82,7 +90,8 @@ def poll(args: argparse.Namespace) -> int:
     stats = runtime.run(main)
     failed = 0
     for name, st in stats.items():
-        line = f"{name}: fetched {st.fetched}, new {st.new}, duplicates {st.duplicates}, errors {len(st.errors)}"
+        old = f", old {st.old}" if st.old else ""  # stored, published too long before: not news
+        line = f"{name}: fetched {st.fetched}, new {st.new}{old}, duplicates {st.duplicates}, errors {len(st.errors)}"
         if st.errors:
             line += f" ({st.errors[0]})"
             failed += 1
@@ -92,13 +101,17 @@ def poll(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from monitor import logs
+    from monitor.cli.web import listen
 
     logs.configure(True, args.log_format)  # the service says what it does, unlike one-shot commands
     settings = config.load()
-    return runtime.run(lambda: serve(settings, args))
+    # the port is taken before anything starts: a busy one is a one-line error (exit 2), not a
+    # service that said "serving" and then died with uvicorn's own exit status
+    sock = None if args.once or args.no_web else listen(args.host, args.port)
+    return runtime.run(lambda: serve(settings, args, sock))
 
 
-async def serve(settings: config.Settings, args: argparse.Namespace) -> int:
+async def serve(settings: config.Settings, args: argparse.Namespace, sock: socket.socket | None = None) -> int:
     import uvicorn
 
     from alerts import delivery
@@ -123,7 +136,7 @@ async def serve(settings: config.Settings, args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         server = None
         tasks = []
-        if not args.no_web:
+        if sock is not None:
 
             class Server(uvicorn.Server):
                 @contextlib.contextmanager
@@ -131,8 +144,8 @@ async def serve(settings: config.Settings, args: argparse.Namespace) -> int:
                     yield  # the service handles SIGTERM/SIGINT itself, for everything on the loop
 
             app = create_app(pool, lambda: schedule.alive, settings)
-            server = Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", lifespan="off"))
-            tasks.append(asyncio.ensure_future(server.serve()))
+            server = Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+            tasks.append(asyncio.ensure_future(server.serve(sockets=[sock])))
             print(f"newswatch: serving http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
         await stop.wait()
         logging.getLogger(__name__).warning("stopping: finishing the work in hand (at most 20 s)")

@@ -21,6 +21,10 @@ from monitor.query.fold import words
 
 FIELDS = ("title", "source", "lang")
 MAX_WORD_BYTES = 2047  # PostgreSQL's limit for a word in its index (a lexeme); longer ones are not searchable
+# A query is read, matched and compiled by recursive functions: 400 nested parentheses or ~1,000
+# leading '-' raised RecursionError. Real queries nest a few levels and fit in a few lines.
+MAX_QUERY_CHARS = 2000
+MAX_DEPTH = 32  # parentheses and exclusions inside one another
 
 
 class QueryError(UsageError):
@@ -91,6 +95,7 @@ class _Parser:
         self.query = query
         self.toks = _tokens(query)
         self.i = 0
+        self.depth = 0
 
     def fail(self, message: str, tok: _Tok | None = None) -> QueryError:
         pos = tok.pos if tok else len(self.query)
@@ -134,6 +139,17 @@ class _Parser:
 
     def unary(self) -> Node | None:
         tok = self.take()
+        if tok.kind in ("minus", "open"):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.fail(f"nested more than {MAX_DEPTH} deep (parentheses and '-' inside one another)", tok)
+            try:
+                return self.nested(tok)
+            finally:
+                self.depth -= 1
+        return self.plain(tok)
+
+    def nested(self, tok: _Tok) -> Node | None:
         if tok.kind == "minus":
             if self.peek() is None:
                 raise self.fail("'-' must be followed by what to exclude", tok)
@@ -148,6 +164,9 @@ class _Parser:
                 raise self.fail("missing ')'", close)
             self.take()
             return inner
+        raise AssertionError(tok)
+
+    def plain(self, tok: _Tok) -> Node | None:
         if tok.kind == "phrase":
             return self.term(tok, None)
         if tok.kind == "word":
@@ -190,6 +209,8 @@ def parse(query: str) -> Node | None:
     """The tree of `query`, or None for an empty query (which matches everything in a search)."""
     if not query.strip():
         return None
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"longer than {MAX_QUERY_CHARS} characters ({len(query)})", query[:40] + "…", MAX_QUERY_CHARS)
     parser = _Parser(query)
     tree = parser.query_()
     if (tok := parser.peek()) is not None:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from monitor.cli import args as check
+from monitor import validate
 from monitor.errors import UsageError
 from monitor.query.snippet import plain
 from monitor.store import articles, digests, keywords, sources, subscribers
@@ -28,6 +28,7 @@ LIST_FIELDS = [
     "source",
     "lang",
     "published_at",
+    "date_source",
     "fetched_at",
     "keywords",
     "duplicate_of",
@@ -58,13 +59,40 @@ def reply(body: Any, status: int = 200) -> JSONResponse:
     return Reply(body, status_code=status)
 
 
+MAX_JSON_DEPTH = 8  # the API's bodies are flat objects, one holding a list of names
+
+
+def _depth(value: Any) -> int:
+    """How deeply `value` nests (iteratively: the point is to refuse what recursion cannot hold)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_JSON_DEPTH and isinstance(item, dict | list):
+            todo.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 async def body(request: Request) -> dict[str, Any]:
+    """The request's JSON object (its size capped by security.BodyCap); anything else is a
+    UsageError saying why: not JSON, nested too deeply, or holding text that is not text (a lone
+    surrogate such as \\ud800, which no database or mail can carry)."""
+    raw = await request.body()
     try:
-        value = json.loads(await request.body() or b"null")
+        value = json.loads(raw or b"null")
+    except RecursionError:
+        raise UsageError(f"the request body nests more than {MAX_JSON_DEPTH} levels deep") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"the request body is not JSON: {exc}") from None
     if not isinstance(value, dict):
         raise UsageError("the request body must be a JSON object")
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise UsageError(f"the request body nests more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        raise UsageError(f"the request body holds a lone surrogate (\\u{ord(bad[0]):04x}), which is not text") from None
     return value
 
 
@@ -136,14 +164,20 @@ async def add_keyword(request: Request) -> Response:
 
 
 async def remove_keyword(request: Request) -> Response:
+    """Refused with 409 (naming them) when it is some subscribers' only keyword; `?force=true`
+    removes it all the same and makes them all-keyword subscribers (`now_all_keywords`, present when
+    there were some)."""
     check_write(request, request.app.state.settings.web_token)
     name = request.path_params["name"]
+    force = params.flag(request.query_params.get("force"), "force")
     async with pool(request).connection() as conn:
         try:
-            await keywords.remove(conn, name)
+            widened = await keywords.remove(conn, name, force)
+        except keywords.OnlyKeyword as exc:
+            return reply({"error": str(exc), "subscribers": exc.emails}, 409)
         except UsageError as exc:
             raise NotFound(str(exc)) from None
-    return reply({"removed": name})
+    return reply({"removed": name, **({"now_all_keywords": widened} if widened else {})})
 
 
 def source_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -156,18 +190,13 @@ async def list_sources(request: Request) -> Response:
 
 
 async def add_source(request: Request) -> Response:
-    from spiders.crawl import KINDS
-
     check_write(request, request.app.state.settings.web_token)
     data = await body(request)
     name = field(data, "name", required=True)
-    url = check.web_url(field(data, "url", required=True) or "")
-    kind = field(data, "kind") or "feed"
-    if kind not in KINDS:
-        raise UsageError(f"kind: unknown kind {kind!r}; this version polls: {', '.join(KINDS)}")
-    every = check.every(field(data, "every") or "15m")
+    url = field(data, "url", required=True)
+    every = validate.interval(field(data, "every") or "15m", "every")
     async with pool(request).connection() as conn:
-        row = await sources.add(conn, name or "", url, kind, every, field(data, "lang"))
+        row = await sources.add(conn, name or "", url or "", field(data, "kind") or "feed", every, field(data, "lang"))
     return reply({"source": source_view(row)}, 201)
 
 
@@ -203,14 +232,14 @@ async def list_subscribers(request: Request) -> Response:
 async def add_subscriber(request: Request) -> Response:
     check_write(request, request.app.state.settings.web_token)
     data = await body(request)
-    email = check.email(field(data, "email", required=True) or "")
+    email = validate.email(field(data, "email", required=True) or "")
     names = data.get("keywords")
     if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
         raise UsageError("keywords: must be a list of keyword names")
-    at = check.clock(field(data, "at") or "08:00")
-    tz = check.zone(field(data, "tz") or "Asia/Baku")
+    at = validate.clock(field(data, "at") or "08:00")
+    tz = validate.zone(field(data, "tz") or "Asia/Baku")
     async with pool(request).connection() as conn:
-        row = await subscribers.add(conn, email, names or None, at, tz)
+        row = await subscribers.add(conn, email, names or None, at, tz, lang=field(data, "lang"))
     return reply({"subscriber": row}, 201)
 
 
@@ -240,6 +269,7 @@ async def status(request: Request) -> Response:
                 "sources": [source_view(r) for r in await sources.list_all(conn)],
                 "archive": await articles.totals(conn),
                 "outbox": await digests.outbox_state(conn),
+                "receiving_nothing": await subscribers.receiving_nothing(conn),
             }
         )
 

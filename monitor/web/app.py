@@ -9,16 +9,17 @@ from pathlib import Path
 from psycopg_pool import AsyncConnectionPool
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor.config import Settings
-from monitor.web import api, errors, manage, pages, unsubscribe
+from monitor.web import api, errors, manage, pages, stories, unsubscribe
 from monitor.web.metrics import metrics
 from monitor.web.openapi import openapi
-from monitor.web.security import SecurityHeaders
+from monitor.web.security import BodyCap, SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -43,13 +44,20 @@ def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool] | 
         Route("/openapi.json", openapi, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *api.routes,
+        *stories.routes,
         *pages.routes,
         *manage.routes,
         *unsubscribe.routes(pool),
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        # a Host outside NEWSWATCH_ALLOWED_HOSTS is refused for every request: a rebinding name
+        # (evil.example resolving to 127.0.0.1) reaches no page, and so no write, of a loopback app
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts), www_redirect=False),
+            Middleware(BodyCap),
+        ],
         exception_handlers=errors.handlers,  # type: ignore[arg-type]
     )
     app.state.pool = pool

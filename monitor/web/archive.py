@@ -8,7 +8,7 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from monitor.query.snippet import snippet
-from monitor.store import articles, coverage
+from monitor.store import articles, coverage, story_reads
 from monitor.web.params import Search
 
 Row = dict[str, Any]
@@ -32,10 +32,13 @@ async def find(conn: AsyncConnection[Any], search: Search) -> Results:
 
 
 async def article(conn: AsyncConnection[Any], article_id: int) -> Row | None:
-    """The article with `story` (every member: outlet, URL, time) and `copies` (its republications)."""
+    """The article with `story` (its story's timeline, see monitor.store.story_reads.members: every
+    article that carried it, with outlet, language, times and what each copy reproduces) and
+    `copies` (its republications)."""
     row = await articles.get(conn, article_id)
     if row is None:
         return None
-    row["story"] = await coverage.story_members(conn, row)
+    timeline = await story_reads.members(conn, [row["story_id"]]) if row["story_id"] is not None else []
+    row["story"] = [story_reads.article(m) for m in timeline]
     row["copies"] = await articles.copies(conn, article_id)
     return row

@@ -11,8 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from monitor import opml
-from monitor.cli import args as check
+from monitor import opml, validate
 from monitor.errors import UsageError
 from monitor.store import keywords, sources, subscribers
 from monitor.web import params
@@ -53,19 +52,26 @@ async def keyword_add(conn: Any, form: FormData) -> str:
     name = value(form, "name") or query
     count, _ = await keywords.preview(conn, query)
     await keywords.add(conn, name, query)
-    return f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days"
+    return f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days (by publication date)"
 
 
 async def keyword_remove(conn: Any, form: FormData) -> str:
-    await keywords.remove(conn, value(form, "name"))
-    return f"removed keyword {value(form, 'name')!r}; matched articles stay in the archive"
+    name = value(form, "name")
+    widened = await keywords.remove(conn, name, force=value(form, "force") == "yes")
+    told = f"; it was the only keyword of {', '.join(widened)}: they now receive every keyword" if widened else ""
+    return f"removed keyword {name!r}; matched articles stay in the archive{told}"
 
 
 async def keyword_page(request: Request) -> Response:
     notice, error, form = await handle(request, {"add": keyword_add, "remove": keyword_remove})
     query = params.text(request.query_params, "query")
     preview = None
+    refused = None  # a removal refused because it was someone's only keyword: offer to force it
     async with request.app.state.pool.connection() as conn:
+        if error and form is not None and form.get("action") == "remove":
+            row = await keywords.named(conn, value(form, "name"))
+            if row is not None and await keywords.sole_keyword_of(conn, row["id"]):
+                refused = row["name"]
         if query and request.method == "GET":
             try:
                 count, examples = await keywords.preview(conn, query)
@@ -82,6 +88,7 @@ async def keyword_page(request: Request) -> Response:
             "notice": notice,
             "error": error,
             "preview": preview,
+            "refused": refused,
             "query": query or (value(form, "query") if failed_add and form else ""),
             "name": params.text(request.query_params, "name") or (value(form, "name") if failed_add and form else ""),
         },
@@ -93,15 +100,9 @@ async def keyword_page(request: Request) -> Response:
 
 
 async def source_add(conn: Any, form: FormData) -> str:
-    from spiders.crawl import KINDS
-
+    every = validate.interval(value(form, "every") or "15m")
     kind = value(form, "kind") or "feed"
-    if kind not in KINDS:
-        raise UsageError(f"sources: unknown kind {kind!r}; this version polls: {', '.join(KINDS)}")
-    every = check.every(value(form, "every") or "15m")
-    row = await sources.add(
-        conn, value(form, "name"), check.web_url(value(form, "url")), kind, every, value(form, "lang") or None
-    )
+    row = await sources.add(conn, value(form, "name"), value(form, "url"), kind, every, value(form, "lang") or None)
     return f"added source {row['name']}, polled every {row['interval_s'] // 60} min"
 
 
@@ -156,12 +157,14 @@ async def source_export(request: Request) -> Response:
 
 
 async def subscriber_add(conn: Any, form: FormData) -> str:
-    email = check.email(value(form, "email"))
+    email = validate.email(value(form, "email"))
     names = [k.strip() for k in value(form, "keywords").split(",") if k.strip()] or None
-    at = check.clock(value(form, "at") or "08:00")
-    tz = check.zone(value(form, "tz") or "Asia/Baku")
-    await subscribers.add(conn, email, names, at, tz)
-    return f"subscribed {email}: daily at {at.strftime('%H:%M')} {tz}, keywords: {', '.join(names or ['all'])}"
+    at = validate.clock(value(form, "at") or "08:00")
+    tz = validate.zone(value(form, "tz") or "Asia/Baku")
+    row = await subscribers.add(conn, email, names, at, tz, lang=value(form, "lang") or None)
+    headlines = f", headlines in {row['lang']}" if row["lang"] else ""
+    keywords_told = ", ".join(names or ["all"])
+    return f"subscribed {email}: daily at {at.strftime('%H:%M')} {tz}, keywords: {keywords_told}{headlines}"
 
 
 async def subscriber_remove(conn: Any, form: FormData) -> str:

@@ -56,6 +56,12 @@ def listing(key: str, item: str) -> dict[str, Any]:
     return obj([key], **{key: {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}}})
 
 
+DATE_SOURCE = {
+    "type": ["string", "null"],
+    "enum": ["page-meta", "feed", "url", "page-text", "fetched", None],
+    "description": "how published_at was known: the page's markup, the feed, the URL, a date line in the page's"
+    " text, or the fetch time (null: stored before this was kept, or a seed)",
+}
 ARTICLE_SUMMARY = obj(
     ["id", "url", "title", "source", "published_at", "keywords", "duplicate_of", "story_id", "snippet", "outlets"],
     id={"type": "integer"},
@@ -64,6 +70,7 @@ ARTICLE_SUMMARY = obj(
     source={"type": "string"},
     lang={"type": ["string", "null"]},
     published_at=NULLABLE_TIME,
+    date_source=DATE_SOURCE,
     fetched_at={"type": "string", "format": "date-time"},
     keywords={"type": "array", "items": {"type": "string"}},
     duplicate_of={"type": ["integer", "null"]},
@@ -80,12 +87,56 @@ ARTICLE = {
         "url": {"type": "string"},
         "title": {"type": "string"},
         "text": {"type": "string"},
+        "published_at": NULLABLE_TIME,
+        "date_source": DATE_SOURCE,
         "final_url": {"type": ["string", "null"]},
         "raw_sha256": {"type": ["string", "null"]},
         "story": {"type": "array", "items": {"type": "object"}},
         "copies": {"type": "array", "items": {"type": "object"}},
     },
 }
+ORIGINAL = {
+    "type": ["object", "null"],
+    "description": "the first publisher: the earliest-published article of the story that copies nothing",
+    "required": ["article_id", "outlet", "url"],
+    "properties": {"article_id": {"type": "integer"}, "outlet": {"type": "string"}, "url": {"type": "string"}},
+}
+STORY_FIELDS = {
+    "id": {"type": "integer"},
+    "headline": {"type": "string", "description": "the original's title; with `lang`, its article in that language"},
+    "first_published": NULLABLE_TIME,
+    "original": ORIGINAL,
+    "outlets": {"type": "array", "items": {"type": "string"}, "description": "the first publisher's first"},
+    "langs": {"type": "array", "items": {"type": "string"}},
+}
+STORY_SUMMARY = obj(
+    [*STORY_FIELDS, "articles"], **STORY_FIELDS, articles={"type": "integer", "description": "copies included"}
+)
+STORY_ARTICLE = obj(
+    ["id", "outlet", "url", "lang", "published_at", "duplicate_of"],
+    id={"type": "integer"},
+    outlet={"type": "string"},
+    url={"type": "string"},
+    title={"type": "string"},
+    lang={"type": ["string", "null"]},
+    published_at=NULLABLE_TIME,
+    first_seen={"type": "string", "format": "date-time"},
+    duplicate_of={"type": ["integer", "null"], "description": "the earliest-published article (or seed) it copies"},
+    copy_of_outlet={"type": ["string", "null"]},
+    similarity={"type": ["number", "null"], "description": "to the article named by duplicate_of"},
+    seed_duplicate={"type": "boolean"},
+    is_seed={"type": "boolean"},
+    original={"type": "boolean", "description": "whether it is the story's first publisher"},
+)
+STORY = obj(
+    [*STORY_FIELDS, "articles"],
+    **STORY_FIELDS,
+    articles={
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/StoryArticle"},
+        "description": "the timeline: the first publisher first, then the others earliest published first",
+    },
+)
 KEYWORD = obj(["name", "query"], name={"type": "string"}, query={"type": "string"}, articles={"type": "integer"})
 SOURCE = obj(
     ["name", "url", "kind", "enabled"],
@@ -95,7 +146,13 @@ SOURCE = obj(
     enabled={"type": "boolean"},
     last_error={"type": ["string", "null"]},
 )
-SUBSCRIBER = obj(["email"], email={"type": "string"}, keywords={"type": ["array", "null"]}, tz={"type": "string"})
+SUBSCRIBER = obj(
+    ["email"],
+    email={"type": "string"},
+    keywords={"type": ["array", "null"]},
+    tz={"type": "string"},
+    lang={"type": ["string", "null"], "description": "headlines in this language when a story has them"},
+)
 DIGEST = obj(["id", "email", "status"], id={"type": "integer"}, email={"type": "string"}, status={"type": "string"})
 REMOVED = obj(["removed"], removed={"type": "string"})
 
@@ -109,6 +166,14 @@ ARTICLE_FILTERS = [
     query("include_duplicates", "also list copies of other articles and seeds", {"type": "boolean"}),
     query("limit", "page size (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
     query("offset", "how many to skip (use `next`)", {"type": "integer", "minimum": 0, "maximum": 1000000}),
+]
+
+STORY_FILTERS = [
+    query("since", "first published on or after (YYYY-MM-DD or ISO 8601)"),
+    query("until", "first published before (YYYY-MM-DD or ISO 8601)"),
+    query("keyword", "only stories with an article matched by this watched keyword"),
+    query("lang", "only stories with an article in this language (ISO 639-1), headed by its title"),
+    *ARTICLE_FILTERS[-2:],
 ]
 
 PATHS: dict[str, Any] = {
@@ -138,13 +203,39 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/stories": {
+        "get": {
+            "summary": "Stories, newest first by when each was first published, each credited to its first publisher",
+            "parameters": STORY_FILTERS,
+            "responses": ok(
+                "a page of stories; `next` is the URL of the following page, or null",
+                obj(
+                    ["stories", "limit", "offset", "next"],
+                    stories={"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}},
+                    limit={"type": "integer"},
+                    offset={"type": "integer"},
+                    next={"type": ["string", "null"]},
+                ),
+            ),
+        }
+    },
+    "/api/stories/{id}": {
+        "get": {
+            "summary": "One story with its timeline: every article that carried it, the first publisher first",
+            "parameters": [path("id", {"type": "integer", "minimum": 1})],
+            "responses": {
+                **ok("the story", {"$ref": "#/components/schemas/Story"}),
+                "404": {"description": "no such story", "content": {"application/json": {"schema": ERROR}}},
+            },
+        }
+    },
     "/api/keywords": {
         "get": {"summary": "Watched keywords", "responses": ok("keywords", listing("keywords", "Keyword"))},
         "post": {
             "summary": "Watch a query; matches the whole archive at once",
             "requestBody": body(obj(["query"], query={"type": "string"}, name={"type": "string"})),
             "responses": write(
-                "the keyword, and how many articles of the last 30 days it would have matched",
+                "the keyword, and how many articles published in the last 30 days it would have matched",
                 obj(
                     ["keyword", "matched_30d"],
                     keyword={"$ref": "#/components/schemas/Keyword"},
@@ -156,7 +247,7 @@ PATHS: dict[str, Any] = {
     },
     "/api/keywords/preview": {
         "get": {
-            "summary": "What a query would have matched in the last 30 days, without saving it",
+            "summary": "What a query would have matched among the articles published in the last 30 days, unsaved",
             "parameters": [{**query("query", "the query to try"), "required": True}],
             "responses": ok(
                 "count and up to three examples",
@@ -166,9 +257,29 @@ PATHS: dict[str, Any] = {
     },
     "/api/keywords/{name}": {
         "delete": {
-            "summary": "Stop watching a keyword (its articles stay)",
-            "parameters": [path("name")],
-            "responses": write("removed", REMOVED, missing=True),
+            "summary": "Stop watching a keyword (its articles stay); refused (409) when it is some subscribers'"
+            " only keyword, unless `force`, which makes them receive every keyword",
+            "parameters": [
+                path("name"),
+                query("force", "remove it even if it is some subscribers' only keyword", {"type": "boolean"}),
+            ],
+            "responses": {
+                **write(
+                    "removed; `now_all_keywords` (when forced): the subscribers who now receive every keyword",
+                    obj(["removed"], removed={"type": "string"}, now_all_keywords={"type": "array"}),
+                    missing=True,
+                ),
+                "409": {
+                    "description": "it is the only keyword of these subscribers",
+                    "content": {
+                        "application/json": {
+                            "schema": obj(
+                                ["error", "subscribers"], error={"type": "string"}, subscribers={"type": "array"}
+                            )
+                        }
+                    },
+                },
+            },
         }
     },
     "/api/sources": {
@@ -220,6 +331,11 @@ PATHS: dict[str, Any] = {
                     keywords={"type": "array", "items": {"type": "string"}},
                     at={"type": "string", "description": "local send time, 08:00"},
                     tz={"type": "string", "description": "IANA time zone"},
+                    lang={
+                        "type": "string",
+                        "description": "ISO 639-1 code (en, ru, az): each story's headline in this language when "
+                        "the story has an article in it; absent: the original's headline",
+                    },
                 )
             ),
             "responses": write(
@@ -271,6 +387,9 @@ DOCUMENT = {
             "Error": obj(["error"], error={"type": "string"}),
             "ArticleSummary": ARTICLE_SUMMARY,
             "Article": ARTICLE,
+            "StorySummary": STORY_SUMMARY,
+            "Story": STORY,
+            "StoryArticle": STORY_ARTICLE,
             "Keyword": KEYWORD,
             "Source": SOURCE,
             "Subscriber": SUBSCRIBER,

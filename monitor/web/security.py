@@ -2,9 +2,11 @@
 
 Writes (any method but GET/HEAD/OPTIONS) need the NEWSWATCH_WEB_TOKEN: as `Authorization: Bearer`
 for the API, or the session cookie the login form sets for the browser. With no token configured,
-writes are accepted only from loopback clients. Cross-site writes are refused whatever the
-credentials (Origin / Sec-Fetch-Site, the check of https://web.dev/articles/fetch-metadata), and
-every response gets a strict Content-Security-Policy: the pages run no script at all.
+writes are accepted only from loopback clients that name the app by one of NEWSWATCH_ALLOWED_HOSTS
+(app.py refuses every other `Host` anyway: a rebinding name pointing at 127.0.0.1 gets nowhere).
+Cross-site writes are refused whatever the credentials (Origin / Sec-Fetch-Site, the check of
+https://web.dev/articles/fetch-metadata), and every response gets a strict Content-Security-Policy:
+the pages run no script at all.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import hmac
 import ipaddress
 from urllib.parse import urlsplit
 
-from starlette.datastructures import MutableHeaders
+from starlette._utils import parse_host_header
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from monitor.errors import UsageError
 
 COOKIE = "newswatch_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -81,13 +86,62 @@ def check_same_site(conn: HTTPConnection) -> None:
             raise Refused(403, f"cross-site request refused (Origin: {origin})")
 
 
+def named_as_allowed(conn: HTTPConnection) -> bool:
+    """Whether the request names this app by one of NEWSWATCH_ALLOWED_HOSTS exactly (a wildcard
+    entry lets a request in, but never makes it a write without a token)."""
+    parsed = parse_host_header(conn.headers.get("host"))
+    hosts = conn.scope["app"].state.settings.trusted_hosts if "app" in conn.scope else ()
+    return parsed is not None and parsed.host.lower() in {h for h in hosts if "*" not in h}
+
+
 def check_write(conn: HTTPConnection, token: str | None) -> None:
     """Raise Refused unless this write is same-site and signed in."""
     check_same_site(conn)
+    if token is None and not named_as_allowed(conn):
+        # a loopback client through a name that is not ours is a browser fooled by DNS rebinding
+        raise Refused(403, "writes without NEWSWATCH_WEB_TOKEN are accepted only through NEWSWATCH_ALLOWED_HOSTS")
     if not signed_in(conn, token):
         if token is None:
             raise Refused(403, "writes are accepted only from this machine when NEWSWATCH_WEB_TOKEN is not set")
         raise Refused(401, "this change needs the web token: sign in, or send Authorization: Bearer <token>")
+
+
+MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a request's body: an OPML upload (2 MiB at most) with room to spare
+
+
+class BodyTooLarge(UsageError):
+    pass
+
+
+class BodyCap:
+    """ASGI middleware: a request body larger than MAX_REQUEST_BYTES is refused (a UsageError
+    raised where the handler reads it, so answered 400 like any bad input) before it is held: a
+    150 MB keyword name grew the web process by 150 MB and answered 503."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_REQUEST_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        limit, seen = self.max_bytes, 0
+        message_text = f"the request body is larger than {limit // 1024 // 1024} MiB"
+
+        async def capped() -> Message:
+            nonlocal seen
+            if declared.isdigit() and int(declared) > limit:
+                raise BodyTooLarge(message_text)
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(message_text)
+            return message
+
+        await self.app(scope, capped, send)
 
 
 class SecurityHeaders:

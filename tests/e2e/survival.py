@@ -176,3 +176,4 @@ class Worker:
         if self.alive():
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        self.file.close()  # also when the test failed: an open log would fail the next test (ResourceWarning)

@@ -100,9 +100,22 @@ def test_a_malformed_address_or_unknown_zone_is_a_usage_error(cli: Cli) -> None:
         ([ANALYST, "--tz", "Mars/Olympus_Mons"], "unknown time zone"),
         ([ANALYST, "--at", "25:00"], "not a time of day"),
         ([ANALYST, "--keywords", "nonexistent"], "no keyword named 'nonexistent'"),
+        ([ANALYST, "--lang", "english"], "not an ISO 639-1 language code"),
+        ([ANALYST, "--lang", "xx"], "not an ISO 639-1 language code"),
     ):
         err = cli("subscribers", "add", *args, expect=2).stderr
         assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_subscriber_may_name_the_language_they_read(cli: Cli) -> None:
+    out = cli("subscribers", "add", ANALYST, "--lang", "RU").stdout
+    assert out.strip() == f"subscribed {ANALYST}: daily at 08:00 Asia/Baku, keywords: all, headlines in ru"
+    cli("subscribers", "add", "other@example.org")
+    listed = cli("subscribers", "list").stdout.splitlines()
+    assert listed[0].split()[:4] == ["EMAIL", "KEYWORDS", "AT", "LANG"]
+    (mine,) = (line for line in listed if line.startswith(ANALYST))
+    (theirs,) = (line for line in listed if line.startswith("other@"))
+    assert mine.split()[4] == "ru" and theirs.split()[4] != "ru"  # no language: the original's headline
 
 
 def test_the_service_catches_up_a_digest_missed_while_it_was_down(

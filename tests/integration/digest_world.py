@@ -119,8 +119,9 @@ async def subscriber(
     at: str = "08:00",
     tz: str = "Asia/Baku",
     send_empty: bool = False,
+    lang: str | None = None,
 ) -> dict[str, Any]:
-    row = await subscribers.add(conn, email, keywords, time.fromisoformat(at), tz, send_empty)
+    row = await subscribers.add(conn, email, keywords, time.fromisoformat(at), tz, send_empty, lang)
     # subscribed at a chosen moment, so that the days a test walks through are after it
     await conn.execute("UPDATE subscribers SET created_at = %s WHERE id = %s", (created_at, row["id"]))
     return await subscribers.get(conn, email)

@@ -26,7 +26,21 @@ def test_secrets_are_masked() -> None:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"NEWSWATCH_MAX_BODY_MB": "-1"}, "must be positive"),
+        ({"NEWSWATCH_MAX_BODY_MB": "-1"}, "NEWSWATCH_MAX_BODY_MB: must be from 0.01 to 1024 MiB"),
+        ({"NEWSWATCH_MAX_BODY_MB": "inf"}, "NEWSWATCH_MAX_BODY_MB: must be from"),
+        ({"NEWSWATCH_MAX_BODY_MB": "nan"}, "NEWSWATCH_MAX_BODY_MB: must be from"),
+        ({"NEWSWATCH_MAX_BODY_MB": "1e-9"}, "NEWSWATCH_MAX_BODY_MB: must be from"),  # 0 bytes: no cap to Scrapy
+        ({"NEWSWATCH_HOST_DELAY_S": "inf"}, "NEWSWATCH_HOST_DELAY_S: must be from 0 to 60 s"),
+        ({"NEWSWATCH_FETCH_TIMEOUT_S": "0"}, "NEWSWATCH_FETCH_TIMEOUT_S: must be from 1"),
+        ({"NEWSWATCH_POLL_TICK_S": "-inf"}, "NEWSWATCH_POLL_TICK_S: must be from"),
+        ({"NEWSWATCH_LEASE_S": "1e400"}, "NEWSWATCH_LEASE_S: must be from"),
+        ({"NEWSWATCH_EXTRACT_WORKERS": "1000"}, "NEWSWATCH_EXTRACT_WORKERS: must be from 0 to 64"),
+        ({"NEWSWATCH_EXTRACT_WORKERS": "two"}, "NEWSWATCH_EXTRACT_WORKERS: not a whole number"),
+        ({"NEWSWATCH_EVIDENCE_DAYS": "-1"}, "NEWSWATCH_EVIDENCE_DAYS: must be from 0"),
+        ({"NEWSWATCH_USER_AGENT": "Newswatch\r\nX-Injected: 1"}, "NEWSWATCH_USER_AGENT: must be one line"),
+        ({"NEWSWATCH_BASE_URL": "http://"}, "NEWSWATCH_BASE_URL: must start with http://"),
+        ({"NEWSWATCH_BASE_URL": "http://x:99999/"}, "NEWSWATCH_BASE_URL: not a URL"),
+        ({"NEWSWATCH_ALLOWED_HOSTS": "evil example"}, "NEWSWATCH_ALLOWED_HOSTS: not a host name"),
         ({"NEWSWATCH_ALLOW_PRIVATE_NETWORKS": "maybe"}, "true or false"),
         ({"NEWSWATCH_DATABASE_URL": "mysql://x"}, "postgresql://"),
         ({"NEWSWATCH_CONFIG": "/nonexistent/newswatch.toml"}, "does not exist"),
@@ -41,3 +55,24 @@ def test_unknown_keys_in_the_file_are_refused(tmp_path: Path) -> None:
     (tmp_path / "newswatch.toml").write_text('smtp = "x"\n')
     with pytest.raises(UsageError, match="unknown setting 'smtp'"):
         load({}, cwd=tmp_path)
+
+
+def test_a_binary_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "newswatch.toml").write_bytes(b"\xff\xfe\x00\x01binary")
+    with pytest.raises(UsageError, match=r"cannot read .*newswatch.toml: not UTF-8 text") as caught:
+        load({}, cwd=tmp_path)
+    assert "\n" not in str(caught.value)
+
+
+def test_out_of_range_values_in_the_file_name_the_variable(tmp_path: Path) -> None:
+    (tmp_path / "newswatch.toml").write_text("host_delay_s = inf\n")
+    with pytest.raises(UsageError, match="NEWSWATCH_HOST_DELAY_S: must be from 0 to 60 s, got 'inf'"):
+        load({}, cwd=tmp_path)
+
+
+def test_allowed_hosts_default_to_loopback_and_the_base_url() -> None:
+    assert load({}, cwd=Path("/")).trusted_hosts == ("127.0.0.1", "localhost", "[::1]")
+    given = load({"NEWSWATCH_BASE_URL": "https://News.Example.org:8443/nw"}, cwd=Path("/"))
+    assert given.trusted_hosts == ("127.0.0.1", "localhost", "[::1]", "news.example.org")
+    chosen = load({"NEWSWATCH_ALLOWED_HOSTS": "watch.example.org, 10.0.0.5"}, cwd=Path("/"))
+    assert chosen.trusted_hosts == ("watch.example.org", "10.0.0.5")

@@ -81,7 +81,8 @@ async def load(conn: AsyncConnection) -> dict[str, int]:
     }
     # the dedup stage groups articles into stories; here the two election reports share one
     await conn.execute(
-        "UPDATE articles SET story_id = %s WHERE id = ANY(%s)", (ids["election"], [ids["election"], ids["observers"]])
+        "UPDATE articles SET story_id = (SELECT story_id FROM articles WHERE id = %s) WHERE id = %s",
+        (ids["election"], ids["observers"]),
     )
     await keywords.add(conn, "election", "election OR выборы")
     return ids

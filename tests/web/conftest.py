@@ -1,4 +1,5 @@
-"""The web tests' fixtures: `served` runs `newswatch web` on a free port over a small archive."""
+"""The web tests' fixtures: `served` runs `newswatch web` on a free port over a small archive,
+`served_stories` over the stories of tests/stories_world.py."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 
 from monitor.db import open_pool
+from tests import stories_world
 from tests.conftest import Cli
 from tests.e2e.test_run import free_port
 from tests.web import archive
@@ -45,6 +48,30 @@ def served(cli: Cli, database_url: str) -> Iterator[Served]:
             await pool.close()
 
     ids = asyncio.run(load())
+    with serving(cli, ids) as served:
+        yield served
+
+
+@pytest.fixture
+def served_stories(cli: Cli, database_url: str) -> Iterator[Served]:
+    """`newswatch web` over tests/stories_world.py: a story carried by three outlets in two
+    languages whose original was stored last, a seed's story, and two more."""
+
+    async def load() -> dict[str, int]:
+        pool = await open_pool(database_url, max_size=1)
+        try:
+            async with pool.connection() as conn:
+                return await stories_world.load(conn)
+        finally:
+            await pool.close()
+
+    with serving(cli, asyncio.run(load())) as served:
+        yield served
+
+
+@contextmanager
+def serving(cli: Cli, ids: dict[str, int]) -> Iterator[Served]:
+    """`newswatch web` on a free port, until the block ends."""
     port = free_port()
     log = cli.home / "web.log"
     with (

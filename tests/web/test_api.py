@@ -32,7 +32,8 @@ class Web:
     token: str | None
 
     def client(self, peer: tuple[str, int] = LOOPBACK, **headers: str) -> httpx.AsyncClient:
-        settings = config.load({} if self.token is None else {"NEWSWATCH_WEB_TOKEN": self.token})
+        env = {"NEWSWATCH_BASE_URL": "http://newswatch.test"}  # the host the client names
+        settings = config.load(env if self.token is None else {**env, "NEWSWATCH_WEB_TOKEN": self.token})
         app = create_app(self.pool, None, settings)  # type: ignore[arg-type]
         transport = httpx.ASGITransport(app=app, client=peer)
         return httpx.AsyncClient(transport=transport, base_url="http://newswatch.test", headers=headers)
@@ -156,6 +157,8 @@ async def test_errors_are_json_with_a_4xx(open_web: Web) -> None:
             ("POST", "/api/sources", b'{"name": "x\\u0000y", "url": "https://a.example/rss"}', 400),
             ("POST", "/api/subscribers", b'{"email": "not an address"}', 400),
             ("POST", "/api/subscribers", b'{"email": "a@b.example", "tz": "Mars/Olympus"}', 400),
+            ("POST", "/api/subscribers", b'{"email": "a@b.example", "lang": "russian"}', 400),
+            ("POST", "/api/subscribers", b'{"email": "a@b.example", "lang": 7}', 400),
             ("DELETE", "/api/keywords/nope", b"", 404),
             ("DELETE", "/api/sources/nope", b"", 404),
             ("DELETE", "/api/subscribers/nobody@example.org", b"", 404),
@@ -185,9 +188,12 @@ async def test_writes_from_loopback_without_token(open_web: Web) -> None:
 
         r = await c.post("/api/subscribers", json={"email": "ana@example.org", "keywords": ["election"], "at": "07:30"})
         assert r.status_code == 201, r.text
+        r = await c.post("/api/subscribers", json={"email": "oleg@example.org", "lang": "ru"})
+        assert r.status_code == 201 and r.json()["subscriber"]["lang"] == "ru", r.text
         subs = (await c.get("/api/subscribers")).json()["subscribers"]
-        assert [(s["email"], s["keywords"], s["send_at"]) for s in subs] == [
-            ("ana@example.org", ["election"], "07:30:00")
+        assert [(s["email"], s["keywords"], s["send_at"], s["lang"]) for s in subs] == [
+            ("ana@example.org", ["election"], "07:30:00", None),
+            ("oleg@example.org", None, "08:00:00", "ru"),
         ]
         assert (await c.delete("/api/subscribers/ana@example.org")).status_code == 200
 
@@ -281,6 +287,16 @@ async def test_metrics_healthz_openapi(open_web: Web) -> None:
         assert (await c.get("/healthz")).json() == {"ok": True, "database": True, "scheduler": None}
         spec = (await c.get("/openapi.json")).json()
         assert spec["openapi"].startswith("3.") and "/api/articles" in spec["paths"]
+
+
+async def test_the_subscriber_form_takes_a_language_and_refuses_an_unknown_one(open_web: Web) -> None:
+    async with open_web.client() as c:
+        r = await c.post("/subscribers", data={"action": "add", "email": "ana@example.org", "lang": "english"})
+        assert r.status_code == 400 and "not an ISO 639-1 language code" in r.text
+        r = await c.post("/subscribers", data={"action": "add", "email": "ana@example.org", "lang": "RU"})
+        assert r.status_code == 200 and "headlines in ru" in r.text
+        (ana,) = (await c.get("/api/subscribers")).json()["subscribers"]
+        assert ana["lang"] == "ru"
 
 
 async def test_opml_import_and_export_through_the_page(open_web: Web) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from monitor.pipeline import aliases, translit
 from monitor.pipeline.aliases import Aliases
@@ -74,6 +75,7 @@ _MONTHS = [
 ]  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def month(token: str) -> int | None:
     """The month a word names (February, февраля, fevralın), or None."""
     if not token or token[0].isdigit():
@@ -187,24 +189,58 @@ def comparable(a: set[str], b: set[str], same_language: bool) -> tuple[set[str],
     return {t for t in a if not t.startswith("~")}, {t for t in b if not t.startswith("~")}
 
 
-def similarity(
-    a: set[str], b: set[str], weights: Mapping[str, float], default: float, same_language: bool = True
-) -> float:
-    """Weight of the shared terms over the weight of the lighter article's terms; 0 when they share
-    names alone, or names and one rare word (a three-sentence "mission arrives" item and the meeting
-    of the next day share the mission, its head and "delegation", never a number or a date of the
-    event)."""
-    a, b = comparable(a, b, same_language)
-    if len(a) < MIN_TERMS or len(b) < MIN_TERMS:
+class _Weighed:
+    """An article's terms with their total weight, all of them and those written alike in every
+    language: computed once, compared with many."""
+
+    __slots__ = ("every", "neutral", "w_every", "w_neutral")
+
+    def __init__(self, terms: Set[str], weights: Mapping[str, float], default: float):
+        get = weights.get
+        self.every = terms
+        self.neutral = {t for t in terms if t[0] != "~"}
+        self.w_every = sum(get(t, default) for t in self.every)
+        self.w_neutral = sum(get(t, default) for t in self.neutral)
+
+
+def _score(a: _Weighed, b: _Weighed, same_language: bool, weights: Mapping[str, float], default: float) -> float:
+    if same_language:
+        mine, theirs, w_mine, w_theirs = a.every, b.every, a.w_every, b.w_every
+    else:
+        mine, theirs, w_mine, w_theirs = a.neutral, b.neutral, a.w_neutral, b.w_neutral
+    if len(mine) < MIN_TERMS or len(theirs) < MIN_TERMS:
         return 0.0
-    shared = a & b
+    shared = mine & theirs
     if not shared:
         return 0.0
     # a number (#) or date (@d…) shared, or two rare words (~): else names alone
     if not any(t[0] == "#" or t[:2] == "@d" for t in shared) and sum(t[0] == "~" for t in shared) < 2:
         return 0.0
     get = weights.get
-    return sum(get(t, default) for t in shared) / min(sum(get(t, default) for t in a), sum(get(t, default) for t in b))
+    return sum(get(t, default) for t in shared) / min(w_mine, w_theirs)
+
+
+def similarity(
+    a: Set[str], b: Set[str], weights: Mapping[str, float], default: float, same_language: bool = True
+) -> float:
+    """Weight of the shared terms over the weight of the lighter article's terms; 0 when they share
+    names alone, or names and one rare word (a three-sentence "mission arrives" item and the meeting
+    of the next day share the mission, its head and "delegation", never a number or a date of the
+    event). Across languages only names, numbers, dates and aliases are compared (`comparable`)."""
+    return _score(_Weighed(a, weights, default), _Weighed(b, weights, default), same_language, weights, default)
+
+
+def scores(
+    mine: set[str], candidates: list[tuple[int, set[str], str | None]], df: Mapping[str, int], n: int, lang: str | None
+) -> list[tuple[int, float]]:
+    """(story_id, similarity) of each candidate (story_id, terms, lang) to `mine`."""
+    weights = idf(df, n)
+    default = math.log(n + PRIOR)  # a term no other article has
+    me = _Weighed(mine, weights, default)
+    return [
+        (story_id, _score(me, _Weighed(theirs, weights, default), lang == their_lang, weights, default))
+        for story_id, theirs, their_lang in candidates
+    ]
 
 
 def best_story(
@@ -213,13 +249,12 @@ def best_story(
     df: Mapping[str, int],
     n: int,
     lang: str | None = None,
+    scored: list[tuple[int, float]] | None = None,
 ) -> tuple[int, float] | None:
-    """The story (id, score) of the candidate (story_id, terms, lang) most like `mine`, if it reaches THRESHOLD."""
-    weights = idf(df, n)
-    default = math.log(n + PRIOR)  # a term no other article has
+    """The story (id, score) of the candidate (story_id, terms, lang) most like `mine`, if it reaches
+    THRESHOLD. `scored`: the candidates scored already (`scores`)."""
     best: tuple[int, float] | None = None
-    for story_id, theirs, their_lang in candidates:
-        score = similarity(mine, theirs, weights, default, lang == their_lang)
+    for story_id, score in scored if scored is not None else scores(mine, candidates, df, n, lang):
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (story_id, score)
     return best
@@ -234,18 +269,14 @@ def near(
     df: Mapping[str, int],
     n: int,
     lang: str | None = None,
+    scored: list[tuple[int, float]] | None = None,
 ) -> set[int]:
     """The stories of the candidates (story_id, terms, lang) at least NEAR like `mine`: those a new
     article could join, or tie to another, and so must be decided again with it. A story that only
     shares a common word with it is left alone (re-deciding every story of the window that says
     "Azerbaijan" would cost a save hundreds of comparisons)."""
-    weights = idf(df, n)
-    default = math.log(n + PRIOR)
-    return {
-        story_id
-        for story_id, theirs, their_lang in candidates
-        if similarity(mine, theirs, weights, default, lang == their_lang) >= NEAR
-    }
+    found = scored if scored is not None else scores(mine, candidates, df, n, lang)
+    return {story_id for story_id, score in found if score >= NEAR}
 
 
 @dataclass(frozen=True)
@@ -267,14 +298,15 @@ def cluster(articles: list[Told], df: Mapping[str, int], n: int) -> list[list[in
     ordered = sorted(articles, key=lambda a: (a.published_at, a.article_id))
     weights = idf(df, n)
     default = math.log(n + PRIOR)
+    weighed = [_Weighed(a.terms, weights, default) for a in ordered]
     story_of: dict[int, int] = {}
     stories: list[list[int]] = []
     for i, a in enumerate(ordered):
         best: tuple[float, int] | None = None
-        for e in ordered[:i]:
+        for j, e in enumerate(ordered[:i]):
             if a.published_at - e.published_at > WINDOW:
                 continue
-            score = similarity(set(a.terms), set(e.terms), weights, default, a.lang == e.lang)
+            score = _score(weighed[i], weighed[j], a.lang == e.lang, weights, default)
             if score >= THRESHOLD and (best is None or score > best[0]):
                 best = (score, story_of[e.article_id])
         if best is None:

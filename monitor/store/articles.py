@@ -88,6 +88,7 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
         template = outlet_templates.learned(counted, a.outlet, keys)
         terms = a.terms if a.terms is not None else story_terms(a.title, template_rules.strip(a.text, template), a.lang)
         seen = await stories.window(conn, terms, at, story_rules.WINDOW)
+        scored = story_rules.scores(terms, seen.candidates, seen.df, seen.n, a.lang)
         async with conn.transaction():
             await fingerprints.lock(conn)
             cur = await conn.execute(
@@ -96,7 +97,7 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             if await cur.fetchone():
                 return None
             newcomer = originals.Newcomer(
-                a.outlet, a.text, a.published_at, a.fetched_at, a.is_seed, a.content_hash, sig, keys
+                a.outlet, a.text, a.published_at, a.fetched_at, a.is_seed, a.content_hash, sig, keys, template=template
             )
             decision = await originals.decide(conn, newcomer)
             original = decision.original
@@ -106,7 +107,7 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
                 demoted = [r for r in decision.group if r["duplicate_of"] is None and r["id"] in decision.changes]
                 story_id = demoted[0]["story_id"] if demoted and demoted[0]["story_id"] is not None else None
             if story_id is None:
-                best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n, a.lang)
+                best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n, a.lang, scored)
                 story_id = best[0] if best else await stories.create(conn, at)
             cur = await conn.execute(
                 """
@@ -154,8 +155,8 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             if original is None:  # a copy adds no terms of its own: it would make its story's words look common
                 await stories.add(conn, row["id"], story_id, at, terms, a.lang)
             await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
-            if original is None:
-                touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang)}
+            touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang, scored)}
+            if original is None and len(touched) > 1:  # it joined, or ties, more than one story: decide them again
                 await stories.recluster(conn, sorted(touched), seen, at)
             grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
             if grown:  # judged in their own window: the new article may be days away from them

@@ -44,6 +44,7 @@ class Newcomer:
     signature: Signature
     keys: list[int]  # its sentence keys (monitor.pipeline.templates.keys)
     recorded: bool = False  # its sentences are counted in outlet_sentences already (decided again)
+    template: Template | None = None  # its outlet's template among its own sentences, if read already
 
     def member(self) -> dedup.Member:
         return dedup.Member(NEW, self.is_seed, self.published_at, self.fetched_at)
@@ -107,6 +108,8 @@ async def group_of(conn: AsyncConnection[Any], roots: list[int]) -> list[dict[st
 async def _templates(conn: AsyncConnection[Any], rows: list[dict[str, Any]], new: Newcomer) -> dict[str, Template]:
     from monitor.pipeline.templates import keys
 
+    if not rows and new.template is not None:  # nothing else to compare: no other sentences to count
+        return {new.outlet: new.template}
     at = new.published_at or new.fetched_at
     wanted = set(new.keys)
     for r in rows:
@@ -141,7 +144,9 @@ async def decide(conn: AsyncConnection[Any], new: Newcomer, itself: int | None =
     group = [
         r for r in await group_of(conn, sorted({r["duplicate_of"] or r["id"] for r in matched})) if r["id"] != itself
     ]
-    templates.update(await _templates(conn, [r for r in group if r["outlet"] not in templates], new))
+    others = [r for r in group if r["outlet"] not in templates]
+    if others:
+        templates.update(await _templates(conn, others, new))
     scorer.texts.update({r["id"]: (r["outlet"], r["text"], r["content_hash"]) for r in group})
     arranged = arrange(scorer, group, new.member())
     changes = {r["id"]: arranged[r["id"]] for r in group if arranged[r["id"]] != current(r)}

@@ -101,7 +101,7 @@ def any_of(terms: list[str]) -> str:
 
 # Originals re-decided at once, the nearest in time to the new article: the cost of a save stays
 # bounded (cluster compares each pair) when a story grows long; the rest keep their story.
-MEMBERS_AT_MOST = 60
+MEMBERS_AT_MOST = 20
 
 
 async def members(
@@ -170,6 +170,7 @@ async def recluster(
     current = {r["article_id"]: r["story_id"] for r in rows}
     first = {r["article_id"]: r["published_at"] for r in rows}
     taken: set[int] = set()
+    moved = False
     stories_seen = len({story_id for story_id, _ in held.values()})
     for found in story_rules.cluster(told, df, max(seen.n, stories_seen)):
         counts = Counter(current[a] for a in found)
@@ -181,4 +182,6 @@ async def recluster(
         moving = [a for a in found if current[a] != choice]
         if moving:
             await move(conn, moving, choice)
-    await drop_empty(conn, sorted(set(current.values())))
+            moved = True
+    if moved:
+        await drop_empty(conn, sorted(set(current.values())))

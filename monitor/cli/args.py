@@ -13,7 +13,11 @@ web_url = validate.web_url
 email = validate.email
 zone = validate.zone
 clock = validate.clock
-language = validate.language
+
+
+def language(text: str) -> str:
+    """An ISO 639-1 code as typed (`RU` is `ru`: the API and OPML keep the codes in lower case)."""
+    return validate.language(text.lower())
 
 
 def moment(text: str, what: str) -> datetime:

@@ -102,7 +102,8 @@ async def keyword_page(request: Request) -> Response:
 async def source_add(conn: Any, form: FormData) -> str:
     every = validate.interval(value(form, "every") or "15m")
     kind = value(form, "kind") or "feed"
-    row = await sources.add(conn, value(form, "name"), value(form, "url"), kind, every, value(form, "lang") or None)
+    lang = value(form, "lang").lower() or None  # a code typed in any case (RU is ru)
+    row = await sources.add(conn, value(form, "name"), value(form, "url"), kind, every, lang)
     return f"added source {row['name']}, polled every {row['interval_s'] // 60} min"
 
 
@@ -161,7 +162,7 @@ async def subscriber_add(conn: Any, form: FormData) -> str:
     names = [k.strip() for k in value(form, "keywords").split(",") if k.strip()] or None
     at = validate.clock(value(form, "at") or "08:00")
     tz = validate.zone(value(form, "tz") or "Asia/Baku")
-    row = await subscribers.add(conn, email, names, at, tz, lang=value(form, "lang") or None)
+    row = await subscribers.add(conn, email, names, at, tz, lang=value(form, "lang").lower() or None)
     headlines = f", headlines in {row['lang']}" if row["lang"] else ""
     keywords_told = ", ".join(names or ["all"])
     return f"subscribed {email}: daily at {at.strftime('%H:%M')} {tz}, keywords: {keywords_told}{headlines}"

@@ -8,7 +8,8 @@ to a minute or two.
 One check is not asked of every operation: that every request the description allows is
 accepted. Some rules are beyond JSON Schema, so the description allows more than the server: the
 query language's grammar (`q`, `query`), an interval from one minute to 7 days written `15m` or
-`2d` (`every`), keyword names that must exist (`keywords`)."""
+`2d` (`every`), keyword names that must exist (`keywords`), days of the calendar (`since`, `until`:
+a pattern cannot refuse the 40th month or the 30th of February)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ EXAMPLES = 25  # per operation and mode
 BEYOND_JSON_SCHEMA = {"GET /api/articles", "GET /api/keywords/preview", "POST /api/keywords"} | {
     "POST /api/sources",
     "POST /api/subscribers",
+    "GET /api/stories",
 }
 
 

@@ -29,7 +29,9 @@ def register(sub: Any) -> None:
     )
     q.add_argument("--every", type=parse.every, default=900, help="poll interval: 15m, 1h, … (default 15m)")
     q.add_argument(
-        "--lang", help="the source's usual language, an ISO 639-1 code (en, ru, az), used when a page does not tell"
+        "--lang",
+        type=parse.language,
+        help="the source's usual language, an ISO 639-1 code (en, ru, az), used when a page does not tell",
     )
     q.set_defaults(handler=sources_add)
     q = s.add_parser("import", help="add the feeds of an OPML file (sources that exist are left alone)")

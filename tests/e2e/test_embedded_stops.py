@@ -4,13 +4,17 @@ user was killed outright before (kill -9), and when that last process is a `poll
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
+import pytest
 
 from tests.conftest import ROOT
 from tests.e2e.survival import wait_for
@@ -43,9 +47,21 @@ def start(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen[bytes]
         )  # fmt: skip
 
 
-def test_the_server_stops_with_its_last_user(tmp_path: Path, site: Site) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
+@pytest.fixture
+def home() -> Iterator[Path]:
+    # Not under pytest's tmp_path: the server runs as its own system user, which must traverse the
+    # folders above its data, and every pytest session resets /tmp/pytest-of-<user> to 0700 when it
+    # starts (as in test_database_restart.py)
+    folder = Path(tempfile.mkdtemp(prefix="newswatch-last-user-"))
+    folder.chmod(0o755)
+    (folder / "home").mkdir()
+    try:
+        yield folder / "home"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_server_stops_with_its_last_user(home: Path, tmp_path: Path, site: Site) -> None:
     env = environment(home)
     subprocess.run([sys.executable, "-m", "monitor", "init"], env=env, cwd=home, check=True, capture_output=True)
     assert postmaster(home) is None  # init was the only user: stopped when it ended

@@ -6,9 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from monitor import config, opml, runtime
+from rich.text import Text
+
+from monitor import config, opml, runtime, validate
 from monitor.cli import args as parse
-from monitor.cli.output import table
+from monitor.cli.output import Col, interval, jsonl, table
 from monitor.errors import UsageError
 from monitor.service import database
 from monitor.store import keywords, sources, subscribers
@@ -17,7 +19,9 @@ from monitor.store import keywords, sources, subscribers
 def register(sub: Any) -> None:
     p = sub.add_parser("sources", help="manage sources")
     s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    s.add_parser("list", help="sources with their health").set_defaults(handler=sources_list)
+    q = s.add_parser("list", help="sources with their health, failing ones first")
+    q.add_argument("--format", choices=["table", "jsonl"], default="table")
+    q.set_defaults(handler=sources_list)
     q = s.add_parser("add", help="add a source")
     q.add_argument("name")
     q.add_argument("url", type=parse.web_url)
@@ -50,7 +54,7 @@ def register(sub: Any) -> None:
     s.add_parser("list", help="keywords and how many articles each matched").set_defaults(handler=keywords_list)
     q = s.add_parser("add", help='watch a query (words, "phrases", OR, -exclusion, prefix*, title: source: lang:)')
     q.add_argument("query")
-    q.add_argument("--name", help="a short name (default: the query itself)")
+    q.add_argument("--name", help="a short name (default: the query's first words)")
     q.set_defaults(handler=keywords_add)
     q = s.add_parser("edit", help="give a keyword a new query (its matches are recomputed over the archive)")
     q.add_argument("name")
@@ -94,28 +98,30 @@ def _with_db(work: Any) -> Any:
 def sources_list(args: argparse.Namespace) -> int:
     rows = _with_db(sources.list_all)
     for r in rows:
-        r["every"] = f"{r['every_s'] // 60}m"
-        r["state"] = "disabled" if not r["enabled"] else ("failing" if r["consecutive_failures"] else "ok")
-        r["failures"] = r["consecutive_failures"]
-        r["304"] = "" if r["share_304"] is None else f"{r['share_304']:.0%}"
-        r["24h"] = r["articles_24h"]
+        r["state"] = sources.state(r)
+    rows.sort(key=lambda r: (r["state"] != "failing", r["name"]))  # what needs a look comes first
+    if args.format == "jsonl":
+        jsonl(rows)
+        return 0
+    for r in rows:
+        r["source"] = Text(r["name"], style="bold")
+        r["source"].append(f"\n{r['kind']} {r['url']}", style="dim")
+        if r["last_error"]:
+            r["source"].append(f"\nlast error: {r['last_error']}", style="red")
+        if r["state"] == "failing":
+            r["state"] = f"failing ×{r['consecutive_failures']}"
+        r["every"] = interval(r["interval_s"])  # the interval set; the adapted one is in --format jsonl
     table(
         rows,
         [
-            "name",
-            "kind",
-            "url",
-            "every",
-            "state",
-            "articles",
-            "24h",
-            "304",
-            "last_success_at",
-            "failures",
-            "next_poll_at",
-            "last_error",
+            Col("source", wrap=True, min_width=24),
+            Col("state"),
+            Col("every"),
+            Col("articles_24h", "24h"),
+            Col("last_success_at", "last success"),
+            Col("next_poll_at", "next poll"),
         ],
-        widths={"url": 50, "last_error": 50},
+        spaced=True,
     )
     return 0
 
@@ -154,7 +160,7 @@ def sources_change(args: argparse.Namespace) -> int:
 
 
 def keywords_list(args: argparse.Namespace) -> int:
-    table(_with_db(keywords.list_all), ["name", "query", "articles"], widths={"query": 80})
+    table(_with_db(keywords.list_all), [Col("name", wrap=True), Col("query", wrap=True), Col("articles")])
     return 0
 
 
@@ -165,8 +171,8 @@ def _print_examples(examples: list) -> None:
 
 
 def keywords_add(args: argparse.Namespace) -> int:
-    name = args.name or args.query
-    keywords.checked(args.query)  # a malformed query is refused before the database is touched
+    keywords.checked(args.query)
+    name = validate.keyword_name(args.name, args.query)  # a malformed query is refused before the database is touched
 
     async def work(conn: Any) -> tuple[int, list]:
         count, examples = await keywords.preview(conn, args.query)
@@ -203,8 +209,18 @@ def subscribers_list(args: argparse.Namespace) -> int:
     for r in rows:
         r["keywords"] = r["keywords"] or "(all)"
         r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
-        r["state"] = "active" if r["active"] else f"unsubscribed {r['unsubscribed_at'] or ''}".strip()
-    table(rows, ["email", "keywords", "at", "lang", "send_empty", "state", "last_sent"])
+        r["state"] = ("active" if r["active"] else "unsubscribed") + (", empty days too" if r["send_empty"] else "")
+    table(
+        rows,
+        [
+            Col("email", wrap=True, min_width=20),
+            Col("keywords", wrap=True),
+            Col("at"),
+            Col("lang"),
+            Col("state", wrap=True),
+            Col("last_sent", "last sent", wrap=True),
+        ],
+    )
     return 0
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from monitor.query.snippet import snippet
-from monitor.store import articles, coverage, story_reads
+from monitor.store import article_reads, articles, coverage, names
 from monitor.web.params import Search
 
 Row = dict[str, Any]
@@ -21,6 +21,7 @@ class Results:
 
 
 async def find(conn: AsyncConnection[Any], search: Search) -> Results:
+    await names.check(conn, source=search.filters.source, keyword=search.filters.keyword)
     rows = await articles.search(conn, search.tree, search.filters)
     more = len(rows) > search.limit
     rows = rows[: search.limit]
@@ -32,13 +33,5 @@ async def find(conn: AsyncConnection[Any], search: Search) -> Results:
 
 
 async def article(conn: AsyncConnection[Any], article_id: int) -> Row | None:
-    """The article with `story` (its story's timeline, see monitor.store.story_reads.members: every
-    article that carried it, with outlet, language, times and what each copy reproduces) and
-    `copies` (its republications)."""
-    row = await articles.get(conn, article_id)
-    if row is None:
-        return None
-    timeline = await story_reads.members(conn, [row["story_id"]]) if row["story_id"] is not None else []
-    row["story"] = [story_reads.article(m) for m in timeline]
-    row["copies"] = await articles.copies(conn, article_id)
-    return row
+    """The article with its story's timeline and its republications (monitor.store.article_reads)."""
+    return await article_reads.article(conn, article_id)

@@ -4,11 +4,12 @@ Anything malformed is a UsageError, which the app answers with a 400."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.datastructures import QueryParams
 
+from monitor import validate
 from monitor.errors import UsageError
 from monitor.query import Node, parse
 from monitor.store.articles import Filters
@@ -28,13 +29,7 @@ class Search:
 
 
 def moment(text: str, name: str) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{name}: not a date (YYYY-MM-DD or ISO 8601): {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return validate.moment(text, name)
 
 
 def flag(text: str | None, name: str) -> bool:
@@ -70,11 +65,13 @@ def search(params: QueryParams, default_limit: int = 50) -> Search:
     tree = parse(query)
     limit = number(params.get("limit"), "limit", default_limit, 1, MAX_LIMIT)
     offset = number(params.get("offset"), "offset", 0, 0, 1_000_000)
+    since, until = moment(params.get("since", ""), "since"), moment(params.get("until", ""), "until")
+    validate.date_range(since, until)
     filters = Filters(
-        since=moment(params.get("since", ""), "since"),
-        until=moment(params.get("until", ""), "until"),
+        since=since,
+        until=until,
         source=text(params, "source"),
-        lang=text(params, "lang"),
+        lang=validate.optional_language(text(params, "lang"), "lang"),
         keyword=text(params, "keyword"),
         include_duplicates=flag(params.get("include_duplicates"), "include_duplicates"),
         # one more than asked, to know whether a next page exists

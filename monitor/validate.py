@@ -185,3 +185,11 @@ def keyword_name(given: object, query: str) -> str:
             break
         made = f"{made} {word}".strip()
     return name(made or query.strip()[:40], "keyword name")
+
+
+def interval_text(seconds: int) -> str:
+    """An interval as `interval` reads it: 900 → "15m", 3600 → "1h", 5400 → "90m", 86400 → "1d"."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

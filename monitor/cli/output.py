@@ -20,6 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from monitor import validate
+
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
@@ -54,12 +56,7 @@ def yes_no(value: Any) -> str:
     return "yes" if value else "no"
 
 
-def interval(seconds: int) -> str:
-    """900 → "15m", 3600 → "1h", 5400 → "90m", 86400 → "1d"."""
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+interval = validate.interval_text
 
 
 @dataclass(frozen=True)

@@ -35,3 +35,12 @@ async def find(conn: AsyncConnection[Any], search: Search) -> Results:
 async def article(conn: AsyncConnection[Any], article_id: int) -> Row | None:
     """The article with its story's timeline and its republications (monitor.store.article_reads)."""
     return await article_reads.article(conn, article_id)
+
+
+def by_story(rows: list[Row]) -> list[list[Row]]:
+    """A page of results grouped by story, in the order each story first appears; an article in
+    no story is a group of its own."""
+    groups: dict[object, list[Row]] = {}
+    for r in rows:
+        groups.setdefault(r["story_id"] if r["story_id"] is not None else ("article", r["id"]), []).append(r)
+    return list(groups.values())

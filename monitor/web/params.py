@@ -12,7 +12,7 @@ from starlette.datastructures import QueryParams
 from monitor import validate
 from monitor.errors import UsageError
 from monitor.query import Node, parse
-from monitor.store.articles import Filters
+from monitor.store.articles import SORTS, Filters
 
 MAX_LIMIT = 200
 TRUE = ("1", "true", "yes", "on")
@@ -58,6 +58,13 @@ def text(params: QueryParams | dict[str, Any], name: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def sort(text: str | None) -> str:
+    value = (text or "newest").strip() or "newest"
+    if value not in SORTS:
+        raise validate.Invalid("sort", f"one of: {', '.join(SORTS)}, got {text!r}")
+    return value
+
+
 def search(params: QueryParams, default_limit: int = 50) -> Search:
     """The search a query string asks for: q, since, until, source, lang, keyword,
     include_duplicates, limit, offset."""
@@ -74,6 +81,7 @@ def search(params: QueryParams, default_limit: int = 50) -> Search:
         lang=validate.optional_language(text(params, "lang"), "lang"),
         keyword=text(params, "keyword"),
         include_duplicates=flag(params.get("include_duplicates"), "include_duplicates"),
+        sort=sort(params.get("sort")),
         # one more than asked, to know whether a next page exists
         limit=limit + 1,
         offset=offset,

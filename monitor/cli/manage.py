@@ -8,8 +8,9 @@ from typing import Any
 
 from rich.text import Text
 
-from monitor import config, opml, runtime, validate
+from monitor import config, opml, runtime, sources_check, validate
 from monitor.cli import args as parse
+from monitor.cli import output
 from monitor.cli.output import Col, interval, jsonl, table
 from monitor.errors import UsageError
 from monitor.service import database
@@ -27,17 +28,21 @@ def register(sub: Any) -> None:
     q.add_argument("url", type=parse.web_url)
     q.add_argument(
         "--kind",
-        default="feed",
         help="feed (RSS, Atom, JSON Feed), sitemap (a news sitemap, sitemap index or robots.txt naming one), "
-        "or spider:trend (a Trend section listing); default feed",
+        "or spider:trend (a Trend section listing); default: what the URL turns out to be (a web page "
+        "that declares one feed gives that feed)",
     )
     q.add_argument("--every", type=parse.every, default=900, help="poll interval: 15m, 1h, … (default 15m)")
     q.add_argument(
         "--lang", help="the source's usual language, an ISO 639-1 code (en, ru, az), used when a page does not tell"
     )
+    q.add_argument(
+        "--no-check", action="store_true", help="add it without fetching it now (the first poll tells what it is)"
+    )
     q.set_defaults(handler=sources_add)
     q = s.add_parser("import", help="add the feeds of an OPML file (sources that exist are left alone)")
     q.add_argument("file", type=Path, metavar="FILE.opml")
+    q.add_argument("--no-check", action="store_true", help="add them without fetching each once first")
     q.set_defaults(handler=sources_import)
     s.add_parser("export", help="write every source as OPML to stdout").set_defaults(handler=sources_export)
     for action, text in (
@@ -105,7 +110,9 @@ def sources_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         r["source"] = Text(r["name"], style="bold")
-        r["source"].append(f"\n{r['kind']} {r['url']}", style="dim")
+        r["source"].append(
+            f"\n{r['kind']} {r['url']}" + (f" · in {r['category']}" if r["category"] else ""), style="dim"
+        )
         if r["last_error"]:
             r["source"].append(f"\nlast error: {r['last_error']}", style="red")
         if r["state"] == "failing":
@@ -132,7 +139,13 @@ def sources_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"sources import: cannot read {args.file}: {exc.strerror}") from None
     opml.checked(opml.read(data))  # a file that cannot be imported is refused before the database is touched
-    added, present = _with_db(lambda c: opml.load(c, data))
+    settings = None if args.no_check else config.load()
+
+    async def work(conn: Any) -> tuple[int, int]:
+        with output.progress("checking feeds") as bar:
+            return await opml.load(conn, data, settings, lambda done, total: bar.update(completed=done, total=total))
+
+    added, present = _with_db(work)
     print(f"imported {args.file}: {added} source(s) added, {present} already present")
     return 0
 
@@ -143,9 +156,24 @@ def sources_export(args: argparse.Namespace) -> int:
 
 
 def sources_add(args: argparse.Namespace) -> int:
-    sources.checked(args.name, args.url, args.kind, args.every, args.lang)  # before the database is touched
-    row = _with_db(lambda c: sources.add(c, args.name, args.url, args.kind, args.every, args.lang))
-    print(f"added source {row['name']} ({row['url']}), polled every {row['interval_s'] // 60} min")
+    # the fields are checked before anything is fetched or the database touched
+    name, url, kind, every, lang = sources.checked(args.name, args.url, args.kind or "feed", args.every, args.lang)
+    settings = config.load()
+
+    async def work(conn: Any) -> tuple[dict, str]:
+        found = "not checked (--no-check)"
+        if not args.no_check:
+            verdict = await sources_check.check(conn, settings, name, url, args.kind)
+            url_added, kind_added, found = verdict.url, verdict.kind, verdict.found
+        else:
+            url_added, kind_added = url, kind
+        return await sources.add(conn, name, url_added, kind_added, every, lang), found
+
+    row, found = _with_db(work)
+    print(
+        f"added source {row['name']} ({row['url']}, {row['kind']}): {found}; "
+        f"polled every {validate.interval_text(row['interval_s'])}"
+    )
     return 0
 
 

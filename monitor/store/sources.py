@@ -57,17 +57,30 @@ async def add(
 
 
 async def ensure(
-    conn: AsyncConnection[Any], name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
+    conn: AsyncConnection[Any],
+    name: str,
+    url: str,
+    kind: str = "feed",
+    interval_s: int = 900,
+    lang: str | None = None,
+    *,
+    category: str | None = None,
+    enabled: bool = True,
 ) -> bool:
-    """Add the source unless one of that name exists; True when added (for idempotent seeding)."""
+    """Add the source unless one of that name exists; True when added (for idempotent seeding).
+    `category`: its folder (an OPML import's); `enabled`: whether it is polled."""
     if kind != "seed":  # the seed articles' own source, made by monitor.seeds, is never polled
         name, url, kind, interval_s, lang = checked(name, url, kind, interval_s, lang)
     cur = await conn.execute(
-        "INSERT INTO sources (name, url, kind, interval_s, lang) VALUES (%s, %s, %s, %s, %s)"
+        "INSERT INTO sources (name, url, kind, interval_s, lang, category, enabled) VALUES (%s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (name) DO NOTHING RETURNING id",
-        (name, url, kind, interval_s, lang),
+        (name, url, kind, interval_s, lang, category, enabled),
     )
     return await cur.fetchone() is not None
+
+
+async def exists(conn: AsyncConnection[Any], name: str) -> bool:
+    return await (await conn.execute("SELECT 1 FROM sources WHERE name = %s", (name,))).fetchone() is not None
 
 
 async def get(conn: AsyncConnection[Any], name: str) -> Row:

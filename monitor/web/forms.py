@@ -68,6 +68,7 @@ class Problem:
     message: str
     field: str | None = None
     reason: str = ""
+    choices: list[tuple[str, str]] | None = None  # the feeds a page declares, to pick one of
 
 
 def words(text: str) -> str:
@@ -81,7 +82,10 @@ def problem(exc: UsageError, default_field: str | None = None) -> Problem:
     if isinstance(exc, Invalid):
         name = INPUTS.get(exc.field, exc.field)
         reason = words(exc.reason)
-        return Problem(f"{LABELS.get(name, name.capitalize())}: {reason}", name, reason)
+        feeds = getattr(exc, "feeds", None)
+        if feeds:
+            reason = f"this page declares {len(feeds)} feeds: pick one below"
+        return Problem(f"{LABELS.get(name, name.capitalize())}: {reason}", name, reason, feeds)
     text = words(str(exc))
     reason = _PREFIX.sub("", text)
     if default_field is None:

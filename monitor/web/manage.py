@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -15,11 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from monitor import opml, validate
+from monitor import opml, sources_check, validate
 from monitor.errors import UsageError
 from monitor.query import parse
 from monitor.query.snippet import snippet
 from monitor.store import keywords, sources, subscribers
+from monitor.validate import interval_text
 from monitor.web import choices, params
 from monitor.web.forms import Problem, Typed, problem
 from monitor.web.render import render
@@ -116,6 +118,7 @@ def page(request: Request, template: str, outcome: Outcome, context: dict[str, A
             "notice": outcome.notice,
             "error": outcome.problem.message if outcome.problem else None,
             "errors": outcome.errors,
+            "choices": outcome.problem.choices if outcome.problem else None,
             "typed": outcome.typed if outcome.problem or request.method == "GET" else Typed(),
             "failed": outcome.action if outcome.problem else None,
             **context,
@@ -196,11 +199,19 @@ async def keyword_preview(conn: Any, query: str) -> dict[str, Any]:
 # sources
 
 
-async def source_add(conn: Any, form: FormData) -> str:
-    every = validate.interval(value(form, "every") or "15m")
-    kind = value(form, "kind") or "feed"
-    row = await sources.add(conn, value(form, "name"), value(form, "url"), kind, every, value(form, "lang") or None)
-    return f"added source {row['name']}, polled every {row['interval_s'] // 60} min"
+async def source_add(conn: Any, form: FormData, settings: Any = None) -> str:
+    """Add a source once its URL is fetched and judged (monitor.sources_check), unless the form
+    says to skip that; a page of several feeds asks which (sources_check.Choose)."""
+    kind = value(form, "kind") or None
+    name, url, kind_or_feed, every, lang = sources.checked(
+        value(form, "name"), value(form, "url"), kind or "feed", value(form, "every") or "15m", value(form, "lang")
+    )
+    found = "not checked"
+    if settings is not None and value(form, "nocheck") != "1":
+        verdict = await sources_check.check(conn, settings, name, url, kind)
+        url, kind_or_feed, found = verdict.url, verdict.kind, verdict.found
+    row = await sources.add(conn, name, url, kind_or_feed, every, lang)
+    return f"added source {row['name']} ({row['url']}): {found}; polled every {interval_text(row['interval_s'])}"
 
 
 async def source_switch(conn: Any, form: FormData) -> str:
@@ -225,11 +236,12 @@ async def source_remove(conn: Any, form: FormData) -> str:
     return f"removed source {name}; its articles stay in the archive"
 
 
-async def source_import(conn: Any, form: FormData) -> str:
+async def source_import(conn: Any, form: FormData, settings: Any = None) -> str:
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         raise validate.Invalid("file", "choose an OPML file to import")
-    added, skipped = await opml.load(conn, await upload.read())
+    check = settings if value(form, "nocheck") != "1" else None
+    added, skipped = await opml.load(conn, await upload.read(), check)
     return f"imported {added} source(s) from {upload.filename}; {skipped} already known or not feeds"
 
 
@@ -237,11 +249,11 @@ async def source_page(request: Request) -> Response:
     outcome = await handle(
         request,
         {
-            "add": source_add,
+            "add": partial(source_add, settings=request.app.state.settings),
             "enable": source_switch,
             "disable": source_switch,
             "remove": source_remove,
-            "import": source_import,
+            "import": partial(source_import, settings=request.app.state.settings),
         },
         {"add": "url", "import": "file"},
     )
@@ -264,7 +276,7 @@ async def source_page(request: Request) -> Response:
             "failing": counts["failing"],
             "counts": {"all": len(rows), **counts},
             "shown_state": shown,
-            "kinds": choices.KINDS,
+            "kinds": [("", "Detect: a feed, a sitemap, or a page that declares its feed"), *choices.KINDS],
             "kind_names": dict(choices.KINDS),
             "languages": choices.languages(),
         },

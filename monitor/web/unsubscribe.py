@@ -18,7 +18,10 @@ from monitor import config
 from monitor.store import subscribers
 from monitor.web.render import render
 
-def _page(request: Request, title: str, body: str, email: str | None = None, ask: bool = False, status: int = 200) -> Response:
+
+def _page(
+    request: Request, title: str, body: str, email: str | None = None, ask: bool = False, status: int = 200
+) -> Response:
     """The reader's page, in the site's style (a plain page looked like phishing): what this is,
     for which address, and the one button."""
     return render(

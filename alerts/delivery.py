@@ -65,12 +65,12 @@ async def build(
         return None
     local_date = local_date or now.astimezone(ZoneInfo(subscriber["tz"])).date()
     async with pool.connection() as conn:
-        rows = await store.candidates(conn, subscriber["id"], now)
+        rows = await store.candidates(conn, subscriber["id"], now, settings.new_within)
         if not rows and not subscriber["send_empty"]:
             return None
-        carriers = await store.carriers(conn, sorted({r["story"] for r in rows}))
+        carriers = await store.carriers(conn, sorted({r["story"] for r in rows}), now)
         key = await unsubscribe.signing_key(conn, settings)
-    digest = assemble(subscriber["email"], local_date, subscriber["tz"], rows, carriers)
+    digest = assemble(subscriber["email"], local_date, subscriber["tz"], rows, carriers, subscriber["lang"])
     digest.unsubscribe_url = unsubscribe.url(settings, unsubscribe.token(key, subscriber["id"], subscriber["email"]))
     subject, text, html = render(digest, settings.templates)
     # the same subscriber, day and articles give the same Message-ID, whoever prepares it

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,24 +14,51 @@ from monitor.pipeline import canonical
 from monitor.query import parse
 from monitor.query.parse import Node, Or
 from monitor.query.snippet import Segment, snippet
+from monitor.store.story_reads import headline as headline_of
 
 
 @dataclass
 class Outlet:
     name: str
-    url: str | None  # None when the link is not http(s): shown, never linked
+    url: str | None  # its first article of the story, when the link is http(s): shown, never linked otherwise
+    langs: list[str] = field(default_factory=list)  # the languages it carried the story in
+    original: bool = False  # the story's first publisher
+    copy_of: str | None = None  # when its first article of the story is a copy: the outlet it reproduces
+
+    @cached_property  # asked for twice by each template
+    def note(self) -> str:
+        """What the built-in templates show beside its name: "en, original", "en, copy of Trend"."""
+        parts = list(self.langs)
+        if self.original:
+            parts.append("original")
+        elif self.copy_of:
+            parts.append(f"copy of {self.copy_of}")
+        return ", ".join(parts)
 
 
 @dataclass
 class Story:
-    title: str
+    title: str  # in the subscriber's language when the story has an article in it, else the original's
     url: str | None  # the headline's article, when its link is http(s)
     snippet: list[Segment]
-    first_seen: datetime  # in the subscriber's zone
-    seen: str  # first_seen as the built-in templates show it ("7 Feb 05:05 +04")
+    first_seen: datetime  # when Newswatch first stored one of its articles, in the subscriber's zone
+    seen: str  # first_seen as the built-in templates show it ("7 Feb 05:05 +04"; the year when not this one)
     keywords: list[str]
-    outlets: list[Outlet] = field(default_factory=list)
+    outlets: list[Outlet] = field(default_factory=list)  # the first publisher first, then as they carried it
     article_ids: list[int] = field(default_factory=list)
+    published: datetime | None = None  # its first publication (the original's), in the subscriber's zone
+    published_seen: str = ""  # published as the built-in templates show it, "" when unknown
+    langs: list[str] = field(default_factory=list)  # every language it was carried in, the original's first
+
+    @property
+    def original(self) -> Outlet | None:
+        """The first publisher: the outlet of the story's earliest-published article that copies nothing."""
+        return self.outlets[0] if self.outlets and self.outlets[0].original else None
+
+    @property
+    def languages(self) -> str:
+        """The languages in English words: "English and Russian"."""
+        return language_names(tuple(self.langs))
 
 
 @dataclass
@@ -51,10 +78,23 @@ class Digest:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _seen(local: datetime) -> str:
-    """As the built-in templates show it ("7 Feb 05:05 +04"), in English whatever the locale: what
-    strftime("%-d %b %H:%M %Z") gives, at a third of its cost (it was a tenth of assembling)."""
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.hour:02}:{local.minute:02} {local.tzname()}"
+def _seen(local: datetime, this_year: int) -> str:
+    """As the built-in templates show it ("7 Feb 05:05 +04"; "4 Feb 2022 10:00 +04" when not of the
+    digest's year), in English whatever the locale: what strftime("%-d %b %H:%M %Z") gives, at a
+    third of its cost (it was a tenth of assembling)."""
+    year = "" if local.year == this_year else f" {local.year}"
+    return f"{local.day} {_MONTHS[local.month - 1]}{year} {local.hour:02}:{local.minute:02} {local.tzname()}"
+
+
+@lru_cache(maxsize=256)
+def language_names(codes: tuple[str, ...]) -> str:
+    """ISO 639-1 codes as English words, joined as a sentence would ("English, Russian and
+    Azerbaijani"); a code Babel does not know stays a code."""
+    from babel import Locale
+
+    names = Locale("en").languages
+    words = [str(names.get(c, c)) for c in codes]
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 @lru_cache(maxsize=16384)
@@ -76,16 +116,38 @@ def _snippet(article_id: int, text: str, queries: tuple[str, ...]) -> list[Segme
     return snippet(text, _tree(queries))
 
 
+def outlets_of(timeline: Sequence[dict[str, Any]]) -> list[Outlet]:
+    """Each outlet of a story's timeline once, in its order (the first publisher first), with its
+    first article's link and what that article is (the original, a copy of whom), and every
+    language the outlet carried the story in."""
+    by_name: dict[str, Outlet] = {}
+    for m in timeline:
+        outlet = by_name.get(m["outlet"])
+        if outlet is None:
+            outlet = by_name[m["outlet"]] = Outlet(
+                m["outlet"],
+                _link(m["url"]),
+                original=bool(m.get("original")),
+                copy_of=m.get("copy_of_outlet") if m.get("duplicate_of") is not None else None,
+            )
+        if m.get("lang") and m["lang"] not in outlet.langs:
+            outlet.langs.append(m["lang"])
+    return list(by_name.values())
+
+
 def assemble(
     email: str,
     local_date: date,
     tz: str,
     rows: list[dict[str, Any]],
     carriers: Sequence[dict[str, Any]] = (),
+    lang: str | None = None,
 ) -> Digest:
-    """Group candidate rows (monitor.store.digests.candidates) by story, with every outlet that
-    carried each story (monitor.store.digests.carriers); the most widely carried stories first, then
-    the most recent. Counts per keyword are counts of stories."""
+    """Group candidate rows (monitor.store.digests.candidates) by story, each story once with its
+    timeline (`carriers`: monitor.store.digests.carriers, every article that carried it, the first
+    publisher first): its headline in `lang` when the story has an article in it, else the
+    original's; every outlet and language that carried it, the first publisher first. The most
+    widely carried stories first, then the most recent. Counts per keyword are counts of stories."""
     zone = ZoneInfo(tz)
     by_story: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
@@ -93,31 +155,39 @@ def assemble(
     carried: dict[int, list[dict[str, Any]]] = {}
     for row in carriers:
         carried.setdefault(row["story"], []).append(row)
-    stories = []
+    ranked: list[tuple[int, datetime, Story]] = []  # (outlets, when published or seen, story)
     counts: Counter[str] = Counter()
     for key, members in by_story.items():
-        # the best headline: the longest, earliest one (wire copies often trim the title)
-        lead = max(members, key=lambda r: (len(r["title"] or ""), -r["id"]))
         keywords = sorted({k for r in members for k in r["keywords"]})
         counts.update(keywords)
         queries = tuple(sorted({q for r in members for q in r["queries"]}))
-        everyone = sorted([*members, *carried.get(key, ())], key=lambda r: (r["stored_at"], r["id"]))
-        first_by_outlet: dict[str, dict[str, Any]] = {}  # in the order they carried it
-        for r in everyone:
-            first_by_outlet.setdefault(r["outlet"], r)
-        outlets = [Outlet(name, _link(r["url"])) for name, r in first_by_outlet.items()]
-        first_seen = min(r["published_at"] or r["stored_at"] for r in everyone)
-        stories.append(
-            Story(
-                title=lead["title"] or lead["url"],
-                url=_link(lead["url"]),
-                snippet=_snippet(lead["id"], lead["text"], queries),
-                first_seen=(local := first_seen.astimezone(zone)),
-                seen=_seen(local),
-                keywords=keywords,
-                outlets=outlets,
-                article_ids=sorted(r["id"] for r in members),
-            )
+        timeline = carried.get(key) or members  # (a story's new articles are among its carriers)
+        head = headline_of(timeline, lang)
+        # the snippet shows the matched words of a new article: the headline's own if it is new,
+        # else the earliest new one in the headline's language, else the earliest new one
+        new = {r["id"]: r for r in members}
+        ordered = [new[m["id"]] for m in timeline if m["id"] in new] or members
+        told = new.get(head["id"]) or next((r for r in ordered if r.get("lang") == head.get("lang")), ordered[0])
+        everyone = [*timeline, *members]
+        when = min(r["published_at"] or r["stored_at"] for r in everyone)  # the order of the digest
+        seen = min(r["stored_at"] for r in everyone).astimezone(zone)
+        dated = [r["published_at"] for r in everyone if r["published_at"] is not None]
+        published = min(dated).astimezone(zone) if dated else None
+        outlets = outlets_of(timeline)
+        story = Story(
+            title=head["title"] or head["url"],
+            url=_link(head["url"]),
+            snippet=_snippet(told["id"], told["text"], queries),
+            first_seen=seen,
+            seen=_seen(seen, local_date.year),
+            keywords=keywords,
+            outlets=outlets,
+            article_ids=sorted(r["id"] for r in members),
+            published=published,
+            published_seen=_seen(published, local_date.year) if published else "",
+            langs=list(dict.fromkeys(m["lang"] for m in timeline if m.get("lang"))),
         )
-    stories.sort(key=lambda s: (len(s.outlets), s.first_seen), reverse=True)
+        ranked.append((len(outlets), when, story))
+    ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    stories = [story for _, _, story in ranked]
     return Digest(email, local_date, tz, stories, sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

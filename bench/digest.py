@@ -55,6 +55,7 @@ def rows(digest_no: int, stories: int, pool: int) -> list[dict]:
                     "published_at": None,
                     "stored_at": start + timedelta(minutes=s * 3 + o),
                     "story": s,
+                    "lang": ("en", "ru", "az")[o],
                     "keywords": ["election", "observers"] if s % 2 else ["election"],
                     "queries": ["election", "observer*"] if s % 2 else ["election"],
                 }
@@ -90,11 +91,17 @@ def main() -> int:
     settings = config.load({"NEWSWATCH_SMTP_URL": f"smtp://127.0.0.1:{port}"}, cwd=Path("/"))
 
     inputs = [rows(i, args.stories, pool) for i in range(args.digests)]
+    # each story's timeline, as store.digests.carriers gives it: its articles, the first publisher first
+    timelines = [
+        [{**r, "duplicate_of": None, "copy_of_outlet": None, "original": r["id"] % 3 == 0} for r in candidate_rows]
+        for candidate_rows in inputs
+    ]
     messages: list[tuple[str, bytes]] = []
     started, cpu = time.perf_counter(), time.process_time()
     for i, candidate_rows in enumerate(inputs):
         email = f"reader{i}@example.org"
-        digest = assemble(email, date(2024, 2, 7), "Asia/Baku", candidate_rows)
+        lang = (None, "ru")[i % 2]  # half the readers ask for headlines in Russian
+        digest = assemble(email, date(2024, 2, 7), "Asia/Baku", candidate_rows, timelines[i], lang)
         digest.unsubscribe_url = unsubscribe.url(settings, unsubscribe.token("bench", i, email))  # as sent
         subject, text, html = render(digest)
         raw = mailer.build(

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -78,6 +79,16 @@ def _url(*schemes: str) -> Callable[[str], str | None]:
 
 def _text(raw: str) -> str | None:
     return raw or None
+
+
+_SPAN_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+def _span(raw: str) -> timedelta:
+    text = raw.strip().lower()
+    if len(text) < 2 or text[-1] not in _SPAN_UNITS or not text[:-1].isdigit() or int(text[:-1]) <= 0:
+        raise ValueError(f"expected a positive span such as 90m, 12h or 3d, got {raw!r}")
+    return timedelta(seconds=int(text[:-1]) * _SPAN_UNITS[text[-1]])
 
 
 @dataclass(frozen=True)
@@ -182,6 +193,13 @@ SETTINGS: tuple[Setting, ...] = (
         _number(int, 0, 64),
         1,
         "processes that extract article text (each holds ~200 MB); 0 extracts in threads of the poller",
+    ),
+    Setting(
+        "new_within",
+        _span,
+        timedelta(days=3),
+        "an article is news (digests, new counts) only if published within this span before it was first seen "
+        "(90m, 12h, 3d); older ones (a backfill, a sitemap's archive) are stored and searchable, never told as new",
     ),
     Setting(
         "evidence_days",

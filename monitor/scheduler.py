@@ -16,21 +16,22 @@ not polled are given back, a digest being sent is sent and recorded.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 
 from alerts import delivery, when
 from monitor import leases
 from monitor.config import Settings
+from monitor.db import DATABASE_DOWN
 from monitor.store import maintenance, sources, subscribers
 from spiders.crawl import poll
 
@@ -38,7 +39,10 @@ log = logging.getLogger(__name__)
 
 RECONCILE_S = 60
 BATCH = 25  # sources claimed at a time: small enough that idle workers get a share of a backlog
-DATABASE_DOWN = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+# Batches a worker polls at once. A batch lasts as long as its slowest host's queue (up to a feed's
+# 200 new pages at the host delay): polls that waited on each other left sources due every minute
+# unpolled while one outlet drained. Each batch is its own crawl, with its own per-host slots.
+MAX_BATCHES = 4
 
 
 class Outage:
@@ -74,6 +78,7 @@ class Schedule:
         self.stopping = asyncio.Event()
         self.outage = Outage()
         self.running: set[asyncio.Task[Any]] = set()
+        self.batches: set[asyncio.Future[None]] = set()  # polls in progress (poll_due)
 
     def start(self) -> None:
         tick = self.settings.poll_tick_s
@@ -162,13 +167,23 @@ class Schedule:
                 )
 
     async def poll_due(self) -> None:
-        """Claim due sources a batch at a time and poll them, until none is due or the service stops."""
-        while not self.stopping.is_set():
+        """Claim due sources a batch at a time and poll them, up to MAX_BATCHES at once, until none
+        is due or the service stops. The next batch is claimed when one finishes (a backlog drains
+        batch after batch, other workers taking their share) or at the next tick: a batch still
+        draining one slow host does not hold back the sources that fell due since."""
+        while not self.stopping.is_set() and len(self.batches) < MAX_BATCHES:
             async with self.pool.connection() as conn:
                 due = await sources.claim_due(conn, self.settings.lease_s, BATCH)
             if not due:
                 return
-            await self._poll(due)
+            batch = asyncio.ensure_future(self._guarded("poll", functools.partial(self._poll, due))())
+            self.batches.add(batch)
+            batch.add_done_callback(self.batches.discard)
+            done, _ = await asyncio.wait(
+                set(self.batches), timeout=self.settings.poll_tick_s, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done:
+                return  # the next tick looks again, beside the batches still running
 
     async def _poll(self, due: list[dict[str, Any]]) -> None:
         ids = [s["id"] for s in due]

@@ -7,7 +7,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -33,6 +33,7 @@ KINDS = validate.KINDS  # what a source may be; each has its spider (spider_for)
 class SourceStats:
     fetched: int = 0
     new: int = 0
+    old: int = 0  # stored, but published too long before it was first seen to be news
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -58,6 +59,11 @@ class Poll:
     validators: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     # sources with an item the store refused → why (the last reason); recorded on the source
     unsaved: dict[int, str] = field(default_factory=dict)
+    # sources whose poll the database cut short (it could not be reached): no outcome is theirs to
+    # record; their claims are given back so that the poll is redone once the database is back
+    cut: set[int] = field(default_factory=set)
+    new_within: timedelta | None = None  # NEWSWATCH_NEW_WITHIN, for the "new" count
+    requested: set[str] = field(default_factory=set)  # canonical URLs of the article pages asked for
 
 
 def spider_for(kind: str) -> type | None:
@@ -104,7 +110,7 @@ async def poll(
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break
-        run = Poll(pool, chosen, keywords, stats, window)
+        run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within)
         crawl = runner.crawl(spider, poll=run)
         stop = asyncio.ensure_future(stopping.wait())
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)
@@ -125,10 +131,13 @@ async def _settle(pool: AsyncConnectionPool, run: Poll) -> None:
     again); the validators of the others kept. One source's failure never costs another its own."""
     names = {s["id"]: s["name"] for s in run.sources}
     async with pool.connection() as conn:
+        if run.cut:
+            await source_store.release_claims(conn, sorted(run.cut))
         for source_id, reason in run.unsaved.items():
-            await source_store.record_failure(conn, source_id, f"store: could not save {reason}")
+            if source_id not in run.cut:
+                await source_store.record_failure(conn, source_id, f"store: could not save {reason}")
         for source_id, (etag, last_modified, body) in run.validators.items():
-            if source_id in run.unsaved:
+            if source_id in run.unsaved or source_id in run.cut:
                 continue
             try:
                 await source_store.keep_validators(conn, source_id, etag, last_modified, body)

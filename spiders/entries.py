@@ -15,7 +15,7 @@ import feedparser
 from monitor.pipeline.canonical import is_web_url
 from monitor.pipeline.encoding import decode_html
 from spiders import clean
-from spiders.feedbytes import NotAFeed, as_utf8, screen
+from spiders.feedbytes import MAX_ITEMS_READ, NotAFeed, as_utf8, first_items, screen
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ def json_feed(body: bytes) -> list[Entry]:
     if not isinstance(doc, dict) or "jsonfeed.org/version/" not in str(doc.get("version", "")):
         raise NotAFeed("not a feed: JSON without a jsonfeed.org version")
     found = []
-    for item in doc.get("items") or []:
+    items = doc.get("items")
+    for item in items[:MAX_ITEMS_READ] if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         link = _text(item.get("url")) or _text(item.get("external_url")) or ""
@@ -79,14 +80,15 @@ def xml_feed(body: bytes, headers: dict[str, str]) -> list[Entry]:
     headers = {k.lower(): v for k, v in headers.items()}  # feedparser looks names up in lower case
     data, complaint = as_utf8(body, headers)
     screen(data)
+    data, _ = first_items(data)
     # parsed as the UTF-8 that was screened (feedparser would decode the body again otherwise)
     parsed = feedparser.parse(data, response_headers={**headers, "content-type": "application/xml; charset=utf-8"})
     if isinstance(complaint, feedparser.CharacterEncodingOverride):
         # the label was wrong and feedparser fell back to windows-1252, which decodes anything:
         # guess from the bytes instead (a windows-1251 feed served as utf-8 is common)
-        text = decode_html(body, headers.get("content-type"))
-        screen(text.encode("utf-8"))
-        parsed = feedparser.parse(text)
+        guessed = decode_html(body, headers.get("content-type")).encode("utf-8")
+        screen(guessed)
+        parsed = feedparser.parse(first_items(guessed)[0])
     if not parsed.get("version") and not parsed.entries:
         raise NotAFeed(f"not a feed: {parsed.get('bozo_exception') or 'no entries'}")
     return [

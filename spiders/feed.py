@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -18,9 +19,13 @@ from scrapy.http import Response
 from monitor.pipeline.canonical import canonicalise
 from monitor.store import articles, sources
 from spiders import clean
-from spiders.entries import entries
+from spiders.entries import Entry, entries
 from spiders.feedbytes import NotAFeed
 from spiders.source import SourceSpider, response_headers
+
+# New items fetched per poll, newest first; the rest wait for the next polls (the source's
+# `backlog` says how many), as sitemaps do: one outlet's flood never starts thousands of requests.
+MAX_NEW_PER_POLL = 200
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -54,7 +59,7 @@ class FeedSpider(SourceSpider):
                 await sources.record_success(conn, source["id"], not_modified=True)
             return
         try:
-            found = [(e, canonicalise(e.link)) for e in entries(response.body, response_headers(response))]
+            found = _distinct(entries(response.body, response_headers(response)))
         except NotAFeed as exc:
             await self.record_failure(source, str(exc))
             return
@@ -64,16 +69,42 @@ class FeedSpider(SourceSpider):
                 known_urls, known_guids = await articles.known(
                     conn, source["id"], [c for _, c in found], [e.guid for e, _ in found if e.guid]
                 )
-                fresh = [e for e, c in found if not (c in known_urls or (e.guid and e.guid in known_guids))]
-                await sources.record_success(conn, source["id"], not_modified=False, seen=len(found), new=len(fresh))
+                fresh = [
+                    (e, c)
+                    for e, c in found
+                    if not (c in known_urls or (e.guid and e.guid in known_guids) or c in self.poll.requested)
+                ]
+                taken = newest(fresh)[:MAX_NEW_PER_POLL]
+                backlog = len(fresh) - len(taken)
+                await sources.record_success(
+                    conn, source["id"], not_modified=False, seen=len(found), new=len(taken), backlog=backlog
+                )
         except psycopg.Error as exc:  # a full disk, a value the database refuses: said on the source
-            await self.record_failure(source, f"store: could not read what is stored: {exc}")
+            await self.record_failure(source, f"store: could not read what is stored: {exc}", cause=exc)
             return
-        self.poll.validators[source["id"]] = (
-            _header(response, "ETag"),
-            _header(response, "Last-Modified"),
-            body_hash,
-        )
-        for e in fresh:
+        if not backlog:  # with items left over, the next poll must read the feed again, not get a 304
+            self.poll.validators[source["id"]] = (
+                _header(response, "ETag"),
+                _header(response, "Last-Modified"),
+                body_hash,
+            )
+        for e, key in taken:
+            self.poll.requested.add(key)
             meta = {"guid": e.guid, "title": e.title, "summary": e.summary, "published": e.published}
-            yield self.article_request(e.link, source, meta)
+            # the canonical URL: 1,000 utm_* variants of one link are one page, fetched once
+            yield self.article_request(key, source, meta)
+
+
+def _distinct(found: list[Entry]) -> list[tuple[Entry, str]]:
+    """Each entry with its canonical URL, the first of each URL only."""
+    seen: dict[str, Entry] = {}
+    for e in found:
+        seen.setdefault(canonicalise(e.link), e)
+    return [(e, key) for key, e in seen.items()]
+
+
+def newest(fresh: list[tuple[Entry, str]]) -> list[tuple[Entry, str]]:
+    """Newest first by the entry's date; undated entries keep the feed's order (newest first by
+    custom), after the dated ones."""
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(fresh, key=lambda ec: ec[0].published or oldest, reverse=True)

@@ -100,9 +100,11 @@ class NewsSitemapSpider(SourceSpider):
                 yield request
             return
         async with self.poll.pool.connection() as conn:
-            await sources.record_success(conn, source["id"], not_modified=False, seen=seen, new=new)
-        etag = clean.validator((response.headers.get("ETag") or b"").decode("latin-1"))
-        self.poll.validators[source["id"]] = (etag, None, body_hash)
+            backlog = source.get("backlog", 0)
+            await sources.record_success(conn, source["id"], not_modified=False, seen=seen, new=new, backlog=backlog)
+        if not backlog:  # with entries left over, the next poll must read the sitemap again, not get a 304
+            etag = clean.validator((response.headers.get("ETag") or b"").decode("latin-1"))
+            self.poll.validators[source["id"]] = (etag, None, body_hash)
         for request in requests:
             yield request
 
@@ -158,6 +160,7 @@ class NewsSitemapSpider(SourceSpider):
             chosen.append(entry)
         if window is None:
             oldest = datetime.min.replace(tzinfo=UTC)
+            source["backlog"] = source.get("backlog", 0) + max(0, len(chosen) - MAX_PER_POLL)
             chosen = sorted(chosen, key=lambda e: e["when"] or oldest, reverse=True)[:MAX_PER_POLL]
         self.poll.stats[source["name"]].fetched += len(chosen)
         return chosen

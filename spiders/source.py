@@ -12,6 +12,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from monitor.db import DATABASE_DOWN, unreachable
 from monitor.pipeline.encoding import decode_html
 from monitor.pipeline.ingest import Fetched
 from monitor.store import sources
@@ -82,11 +83,22 @@ class SourceSpider(scrapy.Spider):
         source = failure.request.cb_kwargs["source"]  # type: ignore[attr-defined]
         await self.record_failure(source, failure_reason(failure), retry_after(failure_response(failure)))
 
-    async def record_failure(self, source: dict, reason: str, wait_s: float | None = None) -> None:
+    async def record_failure(
+        self, source: dict, reason: str, wait_s: float | None = None, cause: BaseException | None = None
+    ) -> None:
+        """Record on the source why its poll failed. When the cause is the database itself (it
+        could not be reached), the source did nothing wrong and nothing can be recorded: its poll
+        counts as cut short, to be redone once the database is back (monitor.scheduler)."""
         log.warning("source %s: %s", source["name"], reason)
         self.poll.stats[source["name"]].errors.append(reason)
-        async with self.poll.pool.connection() as conn:
-            await sources.record_failure(conn, source["id"], reason, wait_s)
+        if cause is not None and unreachable(cause):
+            self.poll.cut.add(source["id"])
+            return
+        try:
+            async with self.poll.pool.connection() as conn:
+                await sources.record_failure(conn, source["id"], reason, wait_s)
+        except DATABASE_DOWN:
+            self.poll.cut.add(source["id"])
 
     def article_request(self, url: str, source: dict, meta: dict[str, Any] | None = None) -> scrapy.Request:
         return scrapy.Request(

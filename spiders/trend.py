@@ -82,4 +82,4 @@ class TrendSpider(SourceSpider):
         elif self.poll.window is not None:
             days = source["days"]
             days["done"] += 1
-            self.poll.window.progress(days["done"], days["total"], stats.new)
+            self.poll.window.progress(days["done"], days["total"], stats.new + stats.old)

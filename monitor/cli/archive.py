@@ -16,7 +16,7 @@ from monitor.errors import UsageError
 from monitor.query import parse as parse_query
 from monitor.query.snippet import plain
 from monitor.service import database
-from monitor.store import articles, digests, names, sources
+from monitor.store import articles, digests, names, sources, subscribers
 
 JSON_FIELDS = [
     "id",
@@ -25,6 +25,7 @@ JSON_FIELDS = [
     "source",
     "lang",
     "published_at",
+    "date_source",
     "fetched_at",
     "keywords",
     "duplicate_of",
@@ -128,6 +129,7 @@ def status(args: argparse.Namespace) -> int:
                 "archive": await articles.totals(conn),
                 "outbox": await digests.outbox_state(conn),
                 "failed_digests": await digests.failures(conn),
+                "receiving_nothing": await subscribers.receiving_nothing(conn),
             }
 
     state = runtime.run(main)
@@ -146,6 +148,7 @@ def status(args: argparse.Namespace) -> int:
             Col("consecutive_failures", "failures"),
             Col("next_poll_at", "next poll"),
             Col("articles_24h", "24h"),
+            Col("backlog"),
             Col("last_error", "last error", wrap=True),
         ],
     )
@@ -166,4 +169,8 @@ def status(args: argparse.Namespace) -> int:
                 Col("last_error", "reason", wrap=True),
             ],
         )
+    if state["receiving_nothing"]:
+        print("\nsubscribers who receive nothing (give them keywords: `newswatch subscribers`):")
+        for s in state["receiving_nothing"]:
+            print(f"  {s['email']}: {s['why']}")
     return 0

@@ -65,8 +65,16 @@ def register(sub: Any) -> None:
     q.add_argument("name")
     q.add_argument("query")
     q.set_defaults(handler=keywords_edit)
-    q = s.add_parser("remove", help="stop watching a keyword (the articles stay)")
+    q = s.add_parser(
+        "remove",
+        help="stop watching a keyword (the articles stay); refused when it is some subscriber's only keyword",
+    )
     q.add_argument("name")
+    q.add_argument(
+        "--force",
+        action="store_true",
+        help="remove it even if it is some subscribers' only keyword: they then receive every keyword",
+    )
     q.set_defaults(handler=keywords_remove)
 
     p = sub.add_parser("subscribers", help="manage digest recipients")
@@ -208,7 +216,7 @@ def keywords_add(args: argparse.Namespace) -> int:
         return count, examples
 
     count, examples = _with_db(work)
-    print(f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days")
+    print(f"added keyword {name!r}: it would have matched {count} article(s) published in the last 30 days")
     _print_examples(examples)
     return 0
 
@@ -221,23 +229,27 @@ def keywords_edit(args: argparse.Namespace) -> int:
         return await keywords.preview(conn, args.query)
 
     count, examples = _with_db(work)
-    print(f"changed keyword {args.name!r}: it would have matched {count} article(s) of the last 30 days")
+    print(f"changed keyword {args.name!r}: it would have matched {count} article(s) published in the last 30 days")
     _print_examples(examples)
     return 0
 
 
 def keywords_remove(args: argparse.Namespace) -> int:
-    _with_db(lambda c: keywords.remove(c, args.name))
+    widened = _with_db(lambda c: keywords.remove(c, args.name, args.force))
     print(f"removed keyword {args.name}; matched articles stay in the archive")
+    if widened:
+        print(f"it was the only keyword of {', '.join(widened)}: they now receive every keyword")
     return 0
 
 
 def subscribers_list(args: argparse.Namespace) -> int:
     rows = _with_db(subscribers.list_all)
     for r in rows:
-        r["keywords"] = r["keywords"] or "(all)"
+        r["keywords"] = "(all)" if r["keywords"] is None else ", ".join(r["keywords"]) or "(none left)"
         r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
         r["state"] = ("active" if r["active"] else "unsubscribed") + (", empty days too" if r["send_empty"] else "")
+        if r["active"] and r["receives_nothing"]:
+            r["state"] = "receives nothing: no keyword to match"
     table(
         rows,
         [

@@ -88,7 +88,8 @@ def poll(args: argparse.Namespace) -> int:
 
     stats = runtime.run(main)
     for name, st in stats.items():
-        line = f"{name}: fetched {st.fetched}, new {st.new}, duplicates {st.duplicates}, errors {len(st.errors)}"
+        old = f", old {st.old}" if st.old else ""  # stored, published too long before: not news
+        line = f"{name}: fetched {st.fetched}, new {st.new}{old}, duplicates {st.duplicates}, errors {len(st.errors)}"
         if st.errors:
             line += f" ({st.errors[0]})"
         print(line)

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from monitor.config import Settings, mask_url
 from monitor.db import embedded
 from monitor.errors import DatabaseError
+
+# what an unreachable server raises (a stopped server, a dropped connection, a pool that waited in vain)
+DATABASE_DOWN = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether `exc`, or what it was raised from, says the database could not be reached."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DATABASE_DOWN):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def database_url(settings: Settings) -> str:

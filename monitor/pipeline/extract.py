@@ -1,11 +1,12 @@
-"""Understanding a page: clean text, title, date and language, with trafilatura and py3langid."""
+"""Understanding a page: clean text and title (trafilatura), the dates it gives for itself
+(monitor.pipeline.pagedates) and its language (py3langid)."""
 
 from __future__ import annotations
 
 import re
 import threading
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from html import unescape
 from typing import Any
 from urllib.parse import urljoin
@@ -13,14 +14,10 @@ from urllib.parse import urljoin
 import trafilatura
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from monitor.pipeline import pagedates
+from monitor.pipeline.dates import Dated
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# The publication moment to the second, where the page states it (trafilatura keeps only the day).
-_PUBLISHED_META = re.compile(
-    r"""<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|og:published_time|datePublished)["']"""
-    r"""[^>]*content=["']([^"']+)["']""",
-    re.IGNORECASE,
-)
-_JSONLD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 _CANONICAL = re.compile(
     r"""<link\b(?=[^>]*\brel=["']?canonical\b)[^>]*\bhref=["']([^"']+)["']""",
     re.IGNORECASE,
@@ -32,10 +29,17 @@ MIN_LANG_TEXT = 20
 class Extracted:
     title: str
     text: str
-    published: datetime | None
     lang: str | None
-    published_day_only: bool = False  # True when only the day is known (no time in the page)
     canonical: str | None = None  # the page's rel=canonical, absolute
+    stated: tuple[Dated, ...] = ()  # publication moments the page's markup states
+    written: Dated | None = None  # the date line under its title, read from the text
+
+    @property
+    def published(self) -> datetime | None:
+        """The page's own date, before the feed and the URL are heard (monitor.pipeline.dates)."""
+        if self.stated:
+            return min(d.at for d in self.stated)
+        return self.written.at if self.written else None
 
 
 def clean(text: str) -> str:
@@ -65,21 +69,9 @@ def detect_language(text: str) -> str | None:
     return str(lang)
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            parsed = datetime.combine(date.fromisoformat(value[:10]), datetime.min.time())
-        except ValueError:
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def extract(html: str, url: str) -> Extracted:
-    """The article in `html`: title, main text (boilerplate removed), date and language."""
+def extract(html: str, url: str, fetched_at: datetime | None = None) -> Extracted:
+    """The article in `html`: title, main text (boilerplate removed), the dates it gives (a date
+    line without a year takes the one that puts it closest before `fetched_at`) and language."""
     doc: Any = trafilatura.bare_extraction(  # a Document (with_metadata), or None
         html,
         url=url,
@@ -89,20 +81,18 @@ def extract(html: str, url: str) -> Extracted:
         favor_precision=True,
         deduplicate=False,
     )
-    stated = _PUBLISHED_META.search(html) or _JSONLD_PUBLISHED.search(html)
-    precise = _parse_date(stated.group(1)) if stated else None
+    stated = pagedates.stated(html)
+    written = pagedates.written(html, fetched_at or datetime.now(UTC))
     declared = _CANONICAL.search(html)
     canonical = urljoin(url, unescape(declared.group(1)).strip()) if declared else None
     if doc is None:
-        return Extracted("", "", precise, None, canonical=canonical)
+        return Extracted("", "", None, canonical=canonical, stated=stated, written=written)
     text = clean(doc.text or "")
-    title = clean(doc.title or "")
-    day = None if precise else _parse_date(doc.date)
     return Extracted(
-        title=title,
+        title=clean(doc.title or ""),
         text=text,
-        published=precise or day,
         lang=detect_language(text),
-        published_day_only=day is not None,
         canonical=canonical,
+        stated=stated,
+        written=written,
     )

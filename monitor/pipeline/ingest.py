@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from psycopg_pool import AsyncConnectionPool
 
@@ -27,6 +27,7 @@ from monitor.query.fold import fold
 from monitor.query.match import Doc
 from monitor.query.parse import Node
 from monitor.store import articles
+from monitor.store.newness import is_new
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,18 @@ class Keywords:
         return [kid for kid, name, _ in self.items if name in names]
 
 
-async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -> str:
-    """Store the article once; returns 'new', 'duplicate' (stored, linked to its original) or 'known'."""
+async def ingest(
+    pool: AsyncConnectionPool, item: Fetched, keywords: Keywords, new_within: timedelta | None = None
+) -> str:
+    """Store the article once; returns 'new', 'duplicate' (stored, linked to its original), 'known',
+    or 'old': stored, but published more than `new_within` before it was first seen (news to no one,
+    monitor.store.newness)."""
     with EXTRACT_SECONDS.time():
-        extracted = await workers.run(extract, item.html, item.final_url)
+        extracted = await workers.run(extract, item.html, item.final_url, item.fetched_at)
     title = extracted.title or clean(item.feed_title or "")
     text = extracted.text or clean(item.feed_summary or "")
-    published = choose_published(
-        extracted.published, extracted.published_day_only, item.feed_published, item.final_url, item.fetched_at
+    published, date_source = choose_published(
+        extracted.stated, item.feed_published, item.final_url, extracted.written, item.fetched_at
     )
     lang = extracted.lang or item.source_lang
     doc = Doc.of(title, text, item.outlet, lang)
@@ -83,6 +88,7 @@ async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -
         folded_outlet=fold(item.outlet),
         lang=lang,
         published_at=published,
+        date_source=date_source,
         fetched_at=item.fetched_at,
         content_hash=content_hash(text),
         final_url=item.final_url,
@@ -96,7 +102,9 @@ async def ingest(pool: AsyncConnectionPool, item: Fetched, keywords: Keywords) -
         saved = await articles.save(conn, new)
     if saved is None:
         return "known"
-    return "duplicate" if saved[1] else "new"
+    if saved[1]:
+        return "duplicate"
+    return "old" if new_within is not None and not is_new(published, item.fetched_at, new_within) else "new"
 
 
 _save_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()

@@ -36,6 +36,7 @@ class NewArticle:
     published_at: datetime | None
     fetched_at: datetime
     content_hash: str | None
+    date_source: str | None = None  # how published_at was known (monitor.pipeline.dates.SOURCES)
     final_url: str | None = None
     raw_sha256: str | None = None
     fetch_headers: dict[str, str] | None = None
@@ -92,8 +93,8 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
                 INSERT INTO articles (source_id, outlet, url, guid, title, text, folded, folded_title,
                                       folded_outlet, lang, published_at, fetched_at, content_hash,
                                       duplicate_of, seed_duplicate, similarity, story_id, final_url, raw_sha256,
-                                      fetch_headers, is_seed)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                                      fetch_headers, is_seed, date_source)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
@@ -119,6 +120,7 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
                     a.raw_sha256,
                     Jsonb(a.fetch_headers) if a.fetch_headers is not None else None,
                     a.is_seed,
+                    a.date_source,
                 ),
             )
             row = await cur.fetchone()
@@ -161,7 +163,7 @@ class Filters:
 
 
 SELECT_ARTICLE = """
-    SELECT a.id, a.url, a.title, a.outlet AS source, a.lang, a.published_at, a.fetched_at, a.stored_at,
+    SELECT a.id, a.url, a.title, a.outlet AS source, a.lang, a.published_at, a.date_source, a.fetched_at, a.stored_at,
            a.duplicate_of, a.seed_duplicate, a.story_id, a.is_seed, a.text, a.final_url, a.raw_sha256,
            a.fetch_headers, a.similarity,
            coalesce((SELECT array_agg(k.name ORDER BY k.name) FROM article_keywords ak

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from psycopg import AsyncConnection, errors
+
+from monitor.store import story_reads
+from monitor.store.newness import IS_NEW
 
 Row = dict[str, Any]
 
@@ -16,14 +19,16 @@ Row = dict[str, Any]
 COMMIT_SLACK = "10 minutes"
 
 
-async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: datetime) -> list[Row]:
+async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: datetime, new_within: timedelta) -> list[Row]:
     """Articles for the subscriber's next digest: stored up to `now` since their previous digest (or
     in the day before they subscribed), matching their keywords, not duplicates or seed copies, never
-    put in one of their digests before."""
+    put in one of their digests before, nor of a story one of their digests told already, and news
+    (monitor.store.newness: published within `new_within` of being first seen)."""
     cur = await conn.execute(
         """
         SELECT a.id, a.url, a.title, a.text, a.outlet, a.lang, a.published_at, a.stored_at,
                coalesce(a.story_id, a.id) AS story,
+               a.story_id,
                array_agg(DISTINCT k.name ORDER BY k.name) AS keywords,
                array_agg(DISTINCT k.query) AS queries
           FROM subscribers s
@@ -34,6 +39,9 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
            AND (s.all_keywords OR EXISTS (SELECT 1 FROM subscriber_keywords sk
                                            WHERE sk.subscriber_id = s.id AND sk.keyword_id = k.id))
            AND a.duplicate_of IS NULL AND NOT a.seed_duplicate AND NOT a.is_seed
+           AND """
+        + IS_NEW
+        + """
            AND a.stored_at <= %(now)s
            AND a.stored_at > coalesce((SELECT max(d.created_at) FROM digests d
                                         WHERE d.subscriber_id = s.id AND d.status IN ('pending', 'sent'))
@@ -43,29 +51,33 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
          GROUP BY a.id
          ORDER BY a.published_at DESC NULLS LAST, a.id DESC
         """,
-        {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK},
+        {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK, "new_within": new_within},
     )
-    return await cur.fetchall()
+    rows = await cur.fetchall()
+    # a story is told once: not again when another article of it arrives (README, "The daily digest")
+    told = await told_stories(conn, subscriber_id, [r["story_id"] for r in rows if r["story_id"] is not None])
+    return [r for r in rows if r["story_id"] not in told]
 
 
-async def carriers(conn: AsyncConnection[Any], stories: list[int]) -> list[Row]:
-    """Every article that carried these stories (members of the story, and copies of its members
-    from other outlets), seeds and their copies left out: who else published it."""
+async def told_stories(conn: AsyncConnection[Any], subscriber_id: int, stories: list[int]) -> set[int]:
+    """Which of these stories one of the subscriber's digests told already: an article of it is
+    among their digest items. (A query of its own, from the few stories of the new articles: as a
+    NOT EXISTS in candidates() the planner joined every article to every item ever sent to them.)"""
+    if not stories:
+        return set()
     cur = await conn.execute(
-        """
-        WITH members AS (
-            SELECT a.id, coalesce(a.story_id, a.id) AS story FROM articles a
-             WHERE (a.story_id = ANY(%(keys)s) OR (a.story_id IS NULL AND a.id = ANY(%(keys)s)))
-               AND NOT a.is_seed AND NOT a.seed_duplicate
-        )
-        SELECT m.story, a.id, a.outlet, a.url, a.published_at, a.stored_at
-          FROM members m JOIN articles a ON a.id = m.id OR a.duplicate_of = m.id
-         WHERE NOT a.is_seed AND NOT a.seed_duplicate
-         ORDER BY a.stored_at, a.id
-        """,
-        {"keys": stories},
+        "SELECT DISTINCT t.story_id FROM articles t JOIN digest_items dt ON dt.article_id = t.id"
+        " WHERE t.story_id = ANY(%s) AND dt.subscriber_id = %s",
+        (sorted(set(stories)), subscriber_id),
     )
-    return await cur.fetchall()
+    return {r["story_id"] for r in await cur.fetchall()}
+
+
+async def carriers(conn: AsyncConnection[Any], stories: list[int], now: datetime) -> list[Row]:
+    """The timeline of each of these stories (monitor.store.story_reads.members) as stored by `now`:
+    every article that carried it, copies included, the first publisher first; seeds and their
+    copies left out, as digests leave them out. An article in no story is a story of its own."""
+    return await story_reads.members(conn, stories, seeds=False, stored_until=now, unclustered=True)
 
 
 async def create(

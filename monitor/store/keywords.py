@@ -17,6 +17,18 @@ Row = dict[str, Any]
 log = logging.getLogger(__name__)
 
 
+class OnlyKeyword(UsageError):
+    """Removing the keyword would leave subscribers for whom it is the only keyword receiving nothing."""
+
+    def __init__(self, name: str, emails: list[str]):
+        super().__init__(
+            f"keywords: {name!r} is the only keyword of {', '.join(emails)}: without it they would receive nothing."
+            " Give them another keyword first, or force the removal (`--force`; API `?force=true`), which makes"
+            " them receive every keyword"
+        )
+        self.emails = emails
+
+
 def checked(query: str) -> Node:
     """The tree of a keyword query; an empty or malformed one is a usage error."""
     tree = parse(query)
@@ -81,10 +93,11 @@ async def get(conn: AsyncConnection[Any], name: str) -> Row:
 
 
 async def preview(conn: AsyncConnection[Any], query: str, days: int = 30, examples: int = 3) -> tuple[int, list[Row]]:
-    """How many articles stored in the last `days` the query matches, and the newest `examples` of
-    them (id, title, outlet as `source`, published_at, url, lang, text)."""
+    """How many articles published in the last `days` the query matches, and the newest `examples`
+    of them (id, title, outlet as `source`, published_at, url, lang, text): by publication, so an
+    archive item stored today is not counted as this month's."""
     condition, params = compile_sql(checked(query))
-    recent = "a.stored_at > now() - make_interval(days => %s) AND a.duplicate_of IS NULL AND "
+    recent = "a.published_at > now() - make_interval(days => %s) AND a.duplicate_of IS NULL AND "
     cur = await conn.execute(
         ("SELECT count(*) AS n FROM articles a WHERE " + recent + condition).encode(), [days, *params]
     )
@@ -99,6 +112,10 @@ async def preview(conn: AsyncConnection[Any], query: str, days: int = 30, exampl
         [days, *params, examples],
     )
     return count, await cur.fetchall()
+
+
+async def named(conn: AsyncConnection[Any], name: str) -> Row | None:
+    return await (await conn.execute("SELECT * FROM keywords WHERE name = %s", (name,))).fetchone()
 
 
 async def list_all(conn: AsyncConnection[Any]) -> list[Row]:
@@ -121,8 +138,34 @@ async def trees(conn: AsyncConnection[Any]) -> list[tuple[int, str, Node]]:
     return found
 
 
-async def remove(conn: AsyncConnection[Any], name: str) -> None:
-    """Forget the keyword and its matches; the articles stay."""
-    cur = await conn.execute("DELETE FROM keywords WHERE name = %s RETURNING id", (name,))
-    if await cur.fetchone() is None:
-        raise UsageError(f"keywords: no keyword named {name!r} (see `newswatch keywords list`)")
+async def sole_keyword_of(conn: AsyncConnection[Any], keyword_id: int) -> list[str]:
+    """The active subscribers whose only keyword this is."""
+    cur = await conn.execute(
+        """
+        SELECT s.email FROM subscribers s
+          JOIN subscriber_keywords sk ON sk.subscriber_id = s.id AND sk.keyword_id = %(k)s
+         WHERE s.active AND NOT s.all_keywords
+           AND NOT EXISTS (SELECT 1 FROM subscriber_keywords o WHERE o.subscriber_id = s.id AND o.keyword_id <> %(k)s)
+         ORDER BY s.email
+        """,
+        {"k": keyword_id},
+    )
+    return [r["email"] for r in await cur.fetchall()]
+
+
+async def remove(conn: AsyncConnection[Any], name: str, force: bool = False) -> list[str]:
+    """Forget the keyword and its matches; the articles stay. Refused (OnlyKeyword, naming them)
+    when it is the only keyword of some subscribers, who would silently receive nothing; with
+    `force` they become all-keyword subscribers, and are returned."""
+    async with conn.transaction():
+        # the row lock makes a subscriber added with this keyword meanwhile wait, then be counted
+        cur = await conn.execute("SELECT id FROM keywords WHERE name = %s FOR UPDATE", (name,))
+        row = await cur.fetchone()
+        if row is None:
+            raise UsageError(f"keywords: no keyword named {name!r} (see `newswatch keywords list`)")
+        alone = await sole_keyword_of(conn, row["id"])
+        if alone and not force:
+            raise OnlyKeyword(name, alone)
+        await conn.execute("UPDATE subscribers SET all_keywords = true WHERE email = ANY(%s)", (alone,))
+        await conn.execute("DELETE FROM keywords WHERE id = %s", (row["id"],))
+    return alone

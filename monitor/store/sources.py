@@ -125,9 +125,12 @@ async def set_enabled(conn: AsyncConnection[Any], name: str, on: bool) -> None:
     await conn.execute("UPDATE sources SET enabled = %s, next_poll_at = now() WHERE name = %s", (on, name))
 
 
-def adapt_factor(seen: int, new: int, not_modified: bool) -> float:
+def adapt_factor(seen: int, new: int, not_modified: bool, backlog: int = 0) -> float:
     """How the adaptive interval moves after a successful poll: sooner when most items were new
-    (items are being missed between polls), later when nothing or almost nothing was new."""
+    (items are being missed between polls) or some were left for the next poll, later when nothing
+    or almost nothing was new."""
+    if backlog:
+        return 0.75
     if not_modified or new * 10 < seen:
         return 1.25
     if seen == 0:
@@ -156,9 +159,11 @@ async def record_success(
     not_modified: bool,
     seen: int = 0,
     new: int = 0,
+    backlog: int = 0,
 ) -> None:
     """A poll that worked: health reset, the claim released, the adaptive interval moved. The
-    validators (ETag, Last-Modified, body hash) wait for keep_validators."""
+    validators (ETag, Last-Modified, body hash) wait for keep_validators. `backlog`: new items left
+    for the next polls by the per-poll cap."""
     await conn.execute(
         _NEXT_POLL
         + """
@@ -166,7 +171,7 @@ async def record_success(
            SET last_polled_at = now(), last_success_at = now(), consecutive_failures = 0,
                polls = polls + 1, not_modified = not_modified + %(nm)s::int,
                claimed_until = NULL,
-               items_seen = %(seen)s, items_new = %(new)s,
+               items_seen = %(seen)s, items_new = %(new)s, backlog = %(backlog)s,
                current_interval_s = s.every,
                next_poll_at = now() + make_interval(secs => s.every * (0.9 + random() * 0.2))
           FROM s
@@ -174,7 +179,8 @@ async def record_success(
         """,
         {
             "id": source_id,
-            "factor": adapt_factor(seen, new, not_modified),
+            "factor": adapt_factor(seen, new, not_modified, backlog),
+            "backlog": backlog if not not_modified else 0,
             "nm": not_modified,
             "seen": seen,
             "new": new,

@@ -29,34 +29,45 @@ def earliest(a: str) -> str:
 
 
 # A story's articles in timeline order, with `original` on its first publisher and the outlet of
-# what each copy reproduces. %(where)s narrows the articles (e.g. no seeds, for digests).
+# what each copy reproduces. {story} is the story an article belongs to; {where} narrows the
+# articles (e.g. no seeds, for digests).
 MEMBERS = """
-    SELECT m.*, c.outlet AS copy_of_outlet, c.is_seed AS copy_of_seed
-      FROM (SELECT a.id, a.story_id AS story, a.outlet, a.url, a.title, a.lang, a.published_at,
+    SELECT m.*, c.outlet AS copy_of_outlet
+      FROM (SELECT a.id, {story} AS story, a.outlet, a.url, a.title, a.lang, a.published_at,
                    a.stored_at, a.duplicate_of, a.similarity, a.seed_duplicate, a.is_seed,
                    a.duplicate_of IS NULL AND row_number() OVER (
-                       PARTITION BY a.story_id ORDER BY a.duplicate_of IS NOT NULL, {order}) = 1 AS original
+                       PARTITION BY {story} ORDER BY a.duplicate_of IS NOT NULL, {order}) = 1 AS original
               FROM articles a
-             WHERE a.story_id = ANY(%(stories)s) {where}) m
+             WHERE {where}) m
       LEFT JOIN articles c ON c.id = m.duplicate_of
      ORDER BY m.story, NOT m.original, {order_m}
 """
 
 
 async def members(
-    conn: AsyncConnection[Any], story_ids: Sequence[int], *, seeds: bool = True, stored_until: datetime | None = None
+    conn: AsyncConnection[Any],
+    story_ids: Sequence[int],
+    *,
+    seeds: bool = True,
+    stored_until: datetime | None = None,
+    unclustered: bool = False,
 ) -> list[Row]:
     """The articles of these stories, story by story in timeline order: the first publisher first
     (`original` true), then the others earliest first. Each has `copy_of_outlet` (the outlet of
     what it reproduces) when it is a copy. With `seeds=False`, seed articles and their copies are
     left out (and the first publisher is the earliest of the others); with `stored_until`, the
-    articles stored after it."""
-    where = ""
+    articles stored after it; with `unclustered`, an article in no story is a story of its own,
+    under its own id (as digests group them)."""
+    where = "a.story_id = ANY(%(stories)s)"
+    story = "a.story_id"
+    if unclustered:
+        where = f"({where} OR (a.story_id IS NULL AND a.id = ANY(%(stories)s)))"
+        story = "coalesce(a.story_id, a.id)"
     if not seeds:
         where += " AND NOT a.is_seed AND NOT a.seed_duplicate"
     if stored_until is not None:
         where += " AND a.stored_at <= %(until)s"
-    sql = MEMBERS.format(order=earliest("a"), order_m=earliest("m"), where=where)
+    sql = MEMBERS.format(story=story, order=earliest("a"), order_m=earliest("m"), where=where)
     cur = await conn.execute(sql.encode(), {"stories": list(story_ids), "until": stored_until})
     return await cur.fetchall()
 
@@ -68,7 +79,7 @@ def headline(timeline: Sequence[Row], lang: str | None = None) -> Row:
     if lang is not None:
         in_lang = [m for m in timeline if m["lang"] == lang and m["title"]]
         for m in in_lang:
-            if m["duplicate_of"] is None:
+            if m.get("duplicate_of") is None:
                 return m
         if in_lang:
             return in_lang[0]
@@ -138,8 +149,12 @@ async def listing(conn: AsyncConnection[Any], f: Filters) -> list[Row]:
         where.append("EXISTS (SELECT 1 FROM articles l WHERE l.story_id = a.story_id AND l.lang = %(lang)s)")
         args["lang"] = f.lang
     sql = FIRST_PUBLISHERS.format(order=earliest("b"), where="".join(f" AND {w}" for w in where))
-    cur = await conn.execute(sql.encode(), args, prepare=False)
-    ids = [r["story_id"] for r in await cur.fetchall()]
+    async with conn.transaction():
+        # The planner cannot tell how many articles pass the first-publisher test, so it prices a
+        # filtered page past jit_above_cost, and compiling took ~20 ms of a 1 ms query (bench/stories.py)
+        await conn.execute("SET LOCAL jit = off")
+        cur = await conn.execute(sql.encode(), args, prepare=False)
+        ids = [r["story_id"] for r in await cur.fetchall()]
     by_story: dict[int, list[Row]] = {i: [] for i in ids}
     for m in await members(conn, ids):
         by_story[m["story"]].append(m)
@@ -174,6 +189,6 @@ async def story(conn: AsyncConnection[Any], story_id: int) -> Row | None:
 
 def article(m: Row) -> Row:
     """An article of a timeline as readers get it (`stored_at` is when Newswatch first saw it)."""
-    out = {k: v for k, v in m.items() if k not in ("story", "stored_at", "copy_of_seed")}
+    out = {k: v for k, v in m.items() if k not in ("story", "stored_at")}
     out["first_seen"] = m["stored_at"]
     return out

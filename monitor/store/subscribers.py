@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
+from typing import Any, LiteralString
 
 from psycopg import AsyncConnection, errors
 
@@ -97,13 +97,26 @@ async def by_id(conn: AsyncConnection[Any], subscriber_id: int) -> Row | None:
     return await (await conn.execute("SELECT * FROM subscribers WHERE id = %s", (subscriber_id,))).fetchone()
 
 
+# A subscriber who can receive nothing: chosen keywords of which none is left (removed before
+# removals were refused), or every keyword when there is none.
+RECEIVES_NOTHING: LiteralString = """
+    CASE WHEN s.all_keywords THEN NOT EXISTS (SELECT 1 FROM keywords)
+         ELSE NOT EXISTS (SELECT 1 FROM subscriber_keywords sk WHERE sk.subscriber_id = s.id) END"""
+
+
 async def list_all(conn: AsyncConnection[Any], active_only: bool = False) -> list[Row]:
+    """Every subscriber with `keywords` (None: all keywords; a list, maybe empty, of names) and
+    `receives_nothing`: no keyword left to match anything for them."""
     cur = await conn.execute(
         """
         SELECT s.*,
                CASE WHEN s.all_keywords THEN NULL
-                    ELSE (SELECT array_agg(k.name ORDER BY k.name) FROM subscriber_keywords sk
-                            JOIN keywords k ON k.id = sk.keyword_id WHERE sk.subscriber_id = s.id) END AS keywords,
+                    ELSE coalesce((SELECT array_agg(k.name ORDER BY k.name) FROM subscriber_keywords sk
+                                     JOIN keywords k ON k.id = sk.keyword_id WHERE sk.subscriber_id = s.id), '{}')
+                    END AS keywords,
+               """
+        + RECEIVES_NOTHING
+        + """ AS receives_nothing,
                (SELECT max(d.sent_at) FROM digests d WHERE d.subscriber_id = s.id AND d.status = 'sent') AS last_sent
           FROM subscribers s
          WHERE s.active OR NOT %s
@@ -112,6 +125,15 @@ async def list_all(conn: AsyncConnection[Any], active_only: bool = False) -> lis
         (active_only,),
     )
     return await cur.fetchall()
+
+
+async def receiving_nothing(conn: AsyncConnection[Any]) -> list[Row]:
+    """The active subscribers who can receive nothing, and why, for `status`."""
+    return [
+        {"email": r["email"], "why": "no keyword left" if r["keywords"] is not None else "no keywords exist"}
+        for r in await list_all(conn, active_only=True)
+        if r["receives_nothing"]
+    ]
 
 
 async def remove(conn: AsyncConnection[Any], email: str) -> None:

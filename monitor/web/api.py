@@ -28,6 +28,7 @@ LIST_FIELDS = [
     "source",
     "lang",
     "published_at",
+    "date_source",
     "fetched_at",
     "keywords",
     "duplicate_of",
@@ -163,14 +164,20 @@ async def add_keyword(request: Request) -> Response:
 
 
 async def remove_keyword(request: Request) -> Response:
+    """Refused with 409 (naming them) when it is some subscribers' only keyword; `?force=true`
+    removes it all the same and makes them all-keyword subscribers (`now_all_keywords`, present when
+    there were some)."""
     check_write(request, request.app.state.settings.web_token)
     name = request.path_params["name"]
+    force = params.flag(request.query_params.get("force"), "force")
     async with pool(request).connection() as conn:
         try:
-            await keywords.remove(conn, name)
+            widened = await keywords.remove(conn, name, force)
+        except keywords.OnlyKeyword as exc:
+            return reply({"error": str(exc), "subscribers": exc.emails}, 409)
         except UsageError as exc:
             raise NotFound(str(exc)) from None
-    return reply({"removed": name})
+    return reply({"removed": name, **({"now_all_keywords": widened} if widened else {})})
 
 
 def source_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -273,6 +280,7 @@ async def status(request: Request) -> Response:
                 "sources": [source_view(r) for r in await sources.list_all(conn)],
                 "archive": await articles.totals(conn),
                 "outbox": await digests.outbox_state(conn),
+                "receiving_nothing": await subscribers.receiving_nothing(conn),
             }
         )
 

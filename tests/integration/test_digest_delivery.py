@@ -113,7 +113,7 @@ def test_a_5xx_is_failed_with_the_reason_and_not_retried(
         async with pool.connection() as conn:
             (failure,) = await digests.failures(conn)
             # its articles were never received: they go in the next digest
-            assert await digests.candidates(conn, 1, DAY1 + timedelta(days=1))
+            assert await digests.candidates(conn, 1, DAY1 + timedelta(days=1), timedelta(days=3))
         assert failure["email"] == "analyst@example.org"
         assert reply in failure["last_error"]
 

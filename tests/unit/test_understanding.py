@@ -12,7 +12,6 @@ from scrapy.http import Response
 from monitor import opml
 from monitor.errors import UsageError
 from monitor.pipeline.canonical import canonicalise, choose_key
-from monitor.pipeline.dates import choose_published, date_in_url
 from monitor.pipeline.encoding import decode_html
 from monitor.pipeline.extract import detect_language, extract
 from monitor.store.sources import adapt_factor
@@ -51,39 +50,6 @@ def test_trend_feed_links_and_pages_get_one_key() -> None:
     assert canonicalise("http://www.trend.az/azerbaijan/3857924.html") == canonicalise(
         "http://en.trend.az/azerbaijan/3857924.html#top"
     )
-
-
-@pytest.mark.parametrize(
-    ("url", "day"),
-    [
-        ("https://apa.az/2024/02/07/slug-1.html", datetime(2024, 2, 7, tzinfo=UTC)),
-        ("https://x.az/news/2024-02-06/slug", datetime(2024, 2, 6, tzinfo=UTC)),
-        ("https://x.az/20240205/slug.html", datetime(2024, 2, 5, tzinfo=UTC)),
-        ("https://x.az/2024/13/45/slug", None),
-        ("https://en.trend.az/azerbaijan/politics/3857924.html", None),
-        ("https://x.az/a?date=2024/02/07/", None),  # a query is not the path
-    ],
-)
-def test_date_in_url(url: str, day: datetime | None) -> None:
-    assert date_in_url(url) == day
-
-
-@pytest.mark.parametrize(
-    ("page", "day_only", "feed", "url", "expected"),
-    [
-        (T, False, T - timedelta(hours=5), "https://x.az/a", T),  # the page's stated moment first
-        (T.replace(hour=0, minute=0), True, T + timedelta(hours=1), "https://x.az/a", T + timedelta(hours=1)),
-        (None, False, T, "https://x.az/2024/01/01/a", T),  # then the feed
-        (None, False, None, "https://x.az/2024/02/05/a", datetime(2024, 2, 5, tzinfo=UTC)),  # then the URL
-        (None, False, None, "https://x.az/a", T + timedelta(days=1)),  # then the fetch time
-        (T + timedelta(days=400), False, None, "https://x.az/a", T + timedelta(days=2)),  # never in the future
-    ],
-)
-def test_choose_published(
-    page: datetime | None, day_only: bool, feed: datetime | None, url: str, expected: datetime
-) -> None:
-    fetched, now = T + timedelta(days=1), T + timedelta(days=2)
-    assert choose_published(page, day_only, feed, url, fetched, now) == expected
 
 
 RU = "<html><head><title>Выборы</title></head><body><p>Центральная избирательная комиссия объявила итоги.</p>"

@@ -291,6 +291,16 @@ async def test_metrics_healthz_openapi(open_web: Web) -> None:
         assert spec["openapi"].startswith("3.") and "/api/articles" in spec["paths"]
 
 
+async def test_the_subscriber_form_takes_a_language_and_refuses_an_unknown_one(open_web: Web) -> None:
+    async with open_web.client() as c:
+        r = await c.post("/subscribers", data={"action": "add", "email": "ana@example.org", "lang": "english"})
+        assert r.status_code == 400 and "not an ISO 639-1 language code" in r.text
+        r = await c.post("/subscribers", data={"action": "add", "email": "ana@example.org", "lang": "RU"})
+        assert r.status_code == 200 and "headlines in ru" in r.text
+        (ana,) = (await c.get("/api/subscribers")).json()["subscribers"]
+        assert ana["lang"] == "ru"
+
+
 async def test_opml_import_and_export_through_the_page(open_web: Web) -> None:
     opml = b"""<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="Azerbaijan">
       <outline type="rss" text="APA" xmlUrl="https://apa.az/rss"/>

@@ -128,10 +128,12 @@ def write(sources: list[dict[str, Any]]) -> str:
         "  <body>",
     ]
     open_folders: list[str] = []
-    for s in sorted(
-        sources, key=lambda s: ((s.get("category") or "").split("/") if s.get("category") else [], s["name"])
-    ):
-        folders = (s.get("category") or "").split("/") if s.get("category") else []
+
+    def folders_of(s: dict[str, Any]) -> list[str]:
+        return str(s["category"]).split("/") if s.get("category") else []
+
+    for s in sorted(sources, key=folders_of):  # grouped by folder, in the given order within one
+        folders = folders_of(s)
         common = 0
         while common < min(len(open_folders), len(folders)) and open_folders[common] == folders[common]:
             common += 1

@@ -155,8 +155,8 @@ async def add_keyword(request: Request) -> Response:
     data = await body(request)
     query = field(data, "query", required=True)
     assert query is not None
-    name = field(data, "name") or query
     keywords.checked(query)
+    name = validate.keyword_name(field(data, "name"), query)
     async with pool(request).connection() as conn:
         count, _ = await keywords.preview(conn, query)
         row = await keywords.add(conn, name, query)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,10 @@ from psycopg import AsyncConnection
 
 from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.fingerprint import fingerprint
+from monitor.pipeline.templates import keys as template_keys
 from monitor.query.fold import fold
 from monitor.query.match import Doc
-from monitor.store import articles, fingerprints, keywords, sources
+from monitor.store import articles, fingerprints, keywords, sources, templates
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_SOURCE = "seeds"
@@ -28,6 +29,8 @@ class Loaded:
     articles: int = 0
     sources: int = 0
     keywords: int = 0
+    updated: list[str] = field(default_factory=list)  # default keywords given this version's query
+    kept: list[str] = field(default_factory=list)  # default keywords whose query a user changed: left alone
     indexed: int = 0  # stored articles (seeds first) newly entered in the duplicates index
 
 
@@ -40,6 +43,11 @@ async def index_archive(conn: AsyncConnection[Any]) -> int:
             await fingerprints.add(conn, article_id, fingerprint(text))
         done += len(batch)
         after = batch[-1][0]
+    after = 0  # and the sentences of each outlet's articles, from which its template is learned (012)
+    while rows := await templates.unrecorded(conn, after):
+        for r in rows:
+            await templates.record(conn, r["id"], r["outlet"], r["at"], template_keys(r["text"]))
+        after = rows[-1]["id"]
     return done
 
 
@@ -86,5 +94,11 @@ async def load(conn: AsyncConnection[Any], folder: Path = SEEDS_DIR) -> Loaded:
     for spec in _read(folder / "sources.toml").get("source", []):
         loaded.sources += await sources.ensure(conn, spec["name"], spec["url"], lang=spec.get("lang"))
     for spec in _read(folder / "keywords.toml").get("keyword", []):
-        loaded.keywords += await keywords.ensure(conn, spec["name"], spec["query"])
+        query = " ".join(spec["query"].split())  # written over several lines in the file
+        outcome = await keywords.ensure(conn, spec["name"], query, spec.get("replaces", []))
+        loaded.keywords += outcome == "added"
+        if outcome == "updated":
+            loaded.updated.append(spec["name"])
+        elif outcome == "kept":
+            loaded.kept.append(spec["name"])
     return loaded

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__, logs
-from monitor.cli import archive, backfill, manage, service, show, stories, upkeep, web
+from monitor.cli import archive, backfill, evidence, manage, service, show, stories, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -33,6 +33,8 @@ def build_parser() -> Parser:
     stories.register(sub)
     show.register(sub)
     backfill.register(sub)
+    evidence.register(sub)
+    evidence.register_recheck(sub)
     upkeep.register(sub)
     web.register(sub)
     return parser

@@ -92,6 +92,11 @@ def register(sub: Any) -> None:
         help="the language they read (ISO 639-1: en, ru, az, …): each story's headline in it when the story has "
         "an article in it (default: the original's headline)",
     )
+    q.add_argument(
+        "--changes",
+        action="store_true",
+        help="also tell, once each, of edits and takedowns of articles in stories this subscriber received",
+    )
     q.set_defaults(handler=subscribers_add)
     q = s.add_parser("remove", help="remove a recipient")
     q.add_argument("email")
@@ -207,8 +212,8 @@ def _print_examples(examples: list) -> None:
 
 
 def keywords_add(args: argparse.Namespace) -> int:
-    keywords.checked(args.query)
-    name = validate.keyword_name(args.name, args.query)  # a malformed query is refused before the database is touched
+    keywords.checked(args.query)  # a malformed query is refused before the database is touched
+    name = validate.keyword_name(args.name, args.query)
 
     async def work(conn: Any) -> tuple[int, list]:
         count, examples = await keywords.preview(conn, args.query)
@@ -216,7 +221,7 @@ def keywords_add(args: argparse.Namespace) -> int:
         return count, examples
 
     count, examples = _with_db(work)
-    print(f"added keyword {name!r}: it would have matched {count} article(s) published in the last 30 days")
+    print(f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days (by publication date)")
     _print_examples(examples)
     return 0
 
@@ -229,7 +234,10 @@ def keywords_edit(args: argparse.Namespace) -> int:
         return await keywords.preview(conn, args.query)
 
     count, examples = _with_db(work)
-    print(f"changed keyword {args.name!r}: it would have matched {count} article(s) published in the last 30 days")
+    print(
+        f"changed keyword {args.name!r}: it would have matched {count} article(s)"
+        " of the last 30 days (by publication date)"
+    )
     _print_examples(examples)
     return 0
 
@@ -248,6 +256,7 @@ def subscribers_list(args: argparse.Namespace) -> int:
         r["keywords"] = "(all)" if r["keywords"] is None else ", ".join(r["keywords"]) or "(none left)"
         r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
         r["state"] = ("active" if r["active"] else "unsubscribed") + (", empty days too" if r["send_empty"] else "")
+        r["state"] += ", edits and takedowns too" if r.get("changes") else ""
         if r["active"] and r["receives_nothing"]:
             r["state"] = "receives nothing: no keyword to match"
     table(
@@ -266,11 +275,14 @@ def subscribers_list(args: argparse.Namespace) -> int:
 
 def subscribers_add(args: argparse.Namespace) -> int:
     names = [k.strip() for k in args.keywords.split(",") if k.strip()] if args.keywords else None
-    row = _with_db(lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty, args.lang))
+    row = _with_db(
+        lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty, args.lang, args.changes)
+    )
     print(
         f"subscribed {row['email']}: daily at {row['send_at'].strftime('%H:%M')} {row['tz']}, "
         f"keywords: {', '.join(names) if names else 'all'}{', also on empty days' if args.empty else ''}"
         f"{', headlines in ' + row['lang'] if row['lang'] else ''}"
+        f"{', with edits and takedowns' if args.changes else ''}"
     )
     return 0
 

@@ -2,16 +2,24 @@
 
 The near test is containment, |A∩B| / min(|A|, |B|) over word shingles: a trimmed copy, an
 extended copy, a copy with a new lead or the story inside a longer page all reproduce nearly all of
-the smaller text. Two different stories that end with the same background paragraphs (Trend's
-election stories do) share only that tail, well under THRESHOLD of either.
+the smaller text. What the two outlets repeat in many of their own articles (their template text,
+monitor.pipeline.templates: Trend's three background paragraphs) is left out first: two different
+Trend articles about one meeting, sharing a quote and that tail, are not copies; a copy by another
+outlet still reproduces the rest.
+
+Among articles that reproduce one another the original is the earliest published (`arrange`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
+from monitor.pipeline import templates
 from monitor.pipeline.fingerprint import Signature, containment_estimate, shingles
+from monitor.pipeline.templates import Template
 from monitor.query.fold import words
 
 THRESHOLD = 0.6  # containment from which one text reproduces another (tuned on tests/dedup_eval)
@@ -56,32 +64,61 @@ def worth_checking(new: Signature, candidates: list[tuple[int, Signature]]) -> l
     return kept[:CHECK_AT_MOST]
 
 
+def discounted(text: str, template: Template) -> set[str]:
+    """The shingles of `text` once the template sentences (of both outlets compared) are left out:
+    what the containment test compares (monitor.pipeline.templates)."""
+    return shingles(templates.strip(text, template))
+
+
 @dataclass(frozen=True)
-class Candidate:
-    """A stored article that may be reproduced, and its root (what it itself reproduces, or itself)."""
+class Member:
+    """An article of a group of copies, as the original is chosen among them."""
 
     article_id: int
-    root_id: int
-    root_is_seed: bool
+    is_seed: bool
+    published_at: datetime | None
+    fetched_at: datetime
+
+    def order(self) -> tuple[bool, datetime, datetime, int]:
+        """Seeds first (see `arrange`), then the earliest published, first seen, smallest id."""
+        return (not self.is_seed, self.published_at or self.fetched_at, self.fetched_at, self.article_id)
 
 
 @dataclass(frozen=True)
 class Original:
-    """What a new article reproduces: the earliest article or seed, and how closely."""
+    """What an article reproduces: the earliest article or seed, and how closely."""
 
     article_id: int
     is_seed: bool
     similarity: float
 
 
-def choose(matches: list[tuple[Candidate, float]]) -> Original | None:
-    """Among verified matches (candidate, containment ≥ THRESHOLD): a seed first, else the earliest root."""
-    if not matches:
-        return None
-    by_root: dict[int, tuple[bool, float]] = {}
-    for c, score in matches:
-        seed, best = by_root.get(c.root_id, (c.root_is_seed, 0.0))
-        by_root[c.root_id] = (seed, max(best, score))
-    root = min(by_root, key=lambda r: (not by_root[r][0], r))  # ids grow with time: the smallest is the earliest
-    seed, score = by_root[root]
-    return Original(root, seed, round(score, 4))
+def arrange(members: list[Member], score: Mapping[tuple[int, int], float]) -> dict[int, Original | None]:
+    """Each member's original (None for an original) in a group of articles that reproduce one
+    another. `score[(a, b)]` (either order) is the verified containment of a pair; pairs below
+    THRESHOLD or missing do not reproduce each other.
+
+    The original is the earliest published member (first seen, then id, breaking ties), whatever
+    the order in which they were stored; each other member names the original of the earliest
+    member it reproduces, with its similarity to that original. A seed comes before every
+    ordinary article, also one published before it: a seed is what the user has read already, so
+    anything reproducing it is a seed copy, never told as new, and the seed's republication record
+    shows the earlier one with a negative delay rather than losing it.
+    """
+
+    def pair(a: int, b: int) -> float:
+        return score.get((a, b), score.get((b, a), 0.0))
+
+    ordered = sorted(members, key=Member.order)
+    root: dict[int, Member] = {}
+    out: dict[int, Original | None] = {}
+    for n, m in enumerate(ordered):
+        earlier = next((e for e in ordered[:n] if pair(m.article_id, e.article_id) >= THRESHOLD), None)
+        if earlier is None:
+            root[m.article_id] = m
+            out[m.article_id] = None
+            continue
+        r = root[earlier.article_id]
+        root[m.article_id] = r
+        out[m.article_id] = Original(r.article_id, r.is_seed, round(pair(m.article_id, r.article_id), 4))
+    return out

@@ -81,8 +81,7 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Extracte
         favor_precision=True,
         deduplicate=False,
     )
-    stated = pagedates.stated(html)
-    written = pagedates.written(html, fetched_at or datetime.now(UTC))
+    stated, written = pagedates.read(html, fetched_at or datetime.now(UTC))
     declared = _CANONICAL.search(html)
     canonical = urljoin(url, unescape(declared.group(1)).strip()) if declared else None
     if doc is None:

@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 
 from psycopg_pool import AsyncConnectionPool
 
+from monitor.evidence import files
+from monitor.evidence.keeping import Keeping
+from monitor.evidence.warc import Exchange
 from monitor.metrics import EXTRACT_SECONDS
 from monitor.pipeline import workers
 from monitor.pipeline.canonical import choose_key
@@ -22,11 +25,11 @@ from monitor.pipeline.dedup import content_hash
 from monitor.pipeline.extract import clean, extract
 from monitor.pipeline.fingerprint import fingerprint
 from monitor.pipeline.match import match
-from monitor.pipeline.stories import terms as story_terms
 from monitor.query.fold import fold
 from monitor.query.match import Doc
 from monitor.query.parse import Node
 from monitor.store import articles
+from monitor.store.evidence import FirstFetch
 from monitor.store.newness import is_new
 
 
@@ -47,6 +50,7 @@ class Fetched:
     feed_published: datetime | None = None
     feed_summary: str | None = None
     source_lang: str | None = None
+    exchanges: tuple[Exchange, ...] = ()  # the raw request(s) and response(s), kept as evidence
 
 
 @dataclass
@@ -61,11 +65,16 @@ class Keywords:
 
 
 async def ingest(
-    pool: AsyncConnectionPool, item: Fetched, keywords: Keywords, new_within: timedelta | None = None
+    pool: AsyncConnectionPool,
+    item: Fetched,
+    keywords: Keywords,
+    new_within: timedelta | None = None,
+    keeping: Keeping | None = None,
 ) -> str:
     """Store the article once; returns 'new', 'duplicate' (stored, linked to its original), 'known',
     or 'old': stored, but published more than `new_within` before it was first seen (news to no one,
-    monitor.store.newness)."""
+    monitor.store.newness). With `keeping`, the fetch's raw exchanges are written as WARC records
+    first, and the article's first version points at them (see monitor.evidence.files for why first)."""
     with EXTRACT_SECONDS.time():
         extracted = await workers.run(extract, item.html, item.final_url, item.fetched_at)
     title = extracted.title or clean(item.feed_title or "")
@@ -75,7 +84,8 @@ async def ingest(
     )
     lang = extracted.lang or item.source_lang
     doc = Doc.of(title, text, item.outlet, lang)
-    signature, terms = await asyncio.to_thread(lambda: (fingerprint(text), story_terms(title, text)))
+    # story terms are left to the save: they leave out the outlet's template text, read there
+    signature = await asyncio.to_thread(fingerprint, text)
     new = articles.NewArticle(
         source_id=item.source_id,
         outlet=item.outlet,
@@ -95,8 +105,8 @@ async def ingest(
         raw_sha256=hashlib.sha256(item.raw).hexdigest(),
         fetch_headers=item.headers,
         signature=signature,
-        terms=terms,
         keyword_ids=tuple(keywords.ids_matching(doc)),
+        evidence=await _first_fetch(item, keeping) if keeping is not None else None,
     )
     async with _save_turn(), pool.connection() as conn:
         saved = await articles.save(conn, new)
@@ -105,6 +115,20 @@ async def ingest(
     if saved[1]:
         return "duplicate"
     return "old" if new_within is not None and not is_new(published, item.fetched_at, new_within) else "new"
+
+
+async def _first_fetch(item: Fetched, keeping: Keeping) -> FirstFetch:
+    capture = None
+    if item.exchanges:
+        capture = await asyncio.to_thread(files.write_capture, keeping.folder, item.exchanges)
+    last = item.exchanges[-1] if item.exchanges else None
+    return FirstFetch(
+        capture=capture,
+        status=last.status if last else 200,
+        recheck_at=keeping.next_due(item.fetched_at, item.fetched_at),
+        etag=last.header("ETag") if last else None,
+        last_modified=last.header("Last-Modified") if last else None,
+    )
 
 
 _save_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()

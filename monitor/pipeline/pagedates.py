@@ -13,9 +13,9 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from itertools import islice
 from typing import Any
 
-from dateutil.parser import isoparse
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
@@ -97,6 +97,7 @@ SKIPPED_TAGS = {"script", "style", "noscript", "aside", "nav", "footer", "form",
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "title"}  # a headline may name a day; it is not a date line
 BYLINE_MAX = 120  # characters: a date line, not a paragraph of the story
 TEASER_LINK = 20  # characters: a link this long next to a date is another article's headline
+MAX_LINES = 200  # short blocks with digits read after the headline: a date line is among the first
 
 
 def _tree(page: str) -> Any:
@@ -112,7 +113,7 @@ def _moment(value: str) -> Dated | None:
     if not re.match(r"\d{4}-\d\d-\d\d", value):
         return None
     try:
-        parsed = isoparse(value)
+        parsed = datetime.fromisoformat(value)
     except (ValueError, OverflowError):
         return None
     has_time = len(value) > 10
@@ -142,11 +143,20 @@ def _in_other_part(el: Any) -> bool:
     return False
 
 
-def stated(page: str) -> tuple[Dated, ...]:
-    """Every publication moment the page's markup states about itself."""
+def read(page: str, fetched_at: datetime) -> tuple[tuple[Dated, ...], Dated | None]:
+    """(stated, written) of the page, parsed once."""
     tree = _tree(page)
     if tree is None:
-        return ()
+        return (), None
+    return stated(tree), written(tree, fetched_at)
+
+
+def stated(tree: Any) -> tuple[Dated, ...]:
+    """Every publication moment the page's markup states about itself (the page as HTML, or parsed)."""
+    if isinstance(tree, str):
+        tree = _tree(tree)
+        if tree is None:
+            return ()
     found: list[str] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
@@ -230,17 +240,28 @@ def _lines(tree: Any) -> Iterator[tuple[Any, str]]:
     for el in elements[start:]:
         if el.tag in SKIPPED_TAGS or el.tag in HEADINGS or el.tag in ("html", "body", "head"):
             continue
-        if el.tag == "p" and len(el.text_content()) > BYLINE_MAX:
-            continue
         own = " ".join(t.strip() for t in el.xpath("text()") if t.strip())
         if not own or not re.search(r"\d", own):
             continue
-        text = " ".join(el.text_content().split())
-        if len(text) > BYLINE_MAX or COPYRIGHT.search(text) or UPDATED.search(text):
+        text = _short_text(el)
+        if text is None or COPYRIGHT.search(text) or UPDATED.search(text):
             continue
         if _in_other_part(el) or _teaser(el):
             continue
         yield el, text
+
+
+def _short_text(el: Any) -> str | None:
+    """The element's text with its spaces squeezed, or None past BYLINE_MAX characters (read no
+    further: an element holding the whole page would otherwise be read once per element in it)."""
+    parts, size = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > 4 * BYLINE_MAX:
+            return None
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= BYLINE_MAX else None
 
 
 def _teaser(el: Any) -> bool:
@@ -251,16 +272,17 @@ def _teaser(el: Any) -> bool:
     )
 
 
-def written(page: str, fetched_at: datetime) -> Dated | None:
-    """The date line of the page: a short block near the title with a date, preferring one marked
+def written(tree: Any, fetched_at: datetime) -> Dated | None:
+    """The date line of the page (as HTML, or parsed): a short block near the title with a date, preferring one marked
     as a date (class or id such as `date`, `byline`, `meta`); never a date inside a paragraph of the
     story, a list of other articles, a footer or a copyright line."""
-    tree = _tree(page)
-    if tree is None:
-        return None
+    if isinstance(tree, str):
+        tree = _tree(tree)
+        if tree is None:
+            return None
     marked: Dated | None = None
     plain: Dated | None = None
-    for el, text in _lines(tree):
+    for el, text in islice(_lines(tree), MAX_LINES):
         found = read_date(text, fetched_at)
         if found is None:
             continue

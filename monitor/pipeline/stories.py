@@ -13,8 +13,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from monitor.pipeline import aliases, translit
+from monitor.pipeline.aliases import Aliases
 from monitor.query.fold import fold_word_chars
 
 LEAD_WORDS = 90
@@ -22,8 +25,12 @@ WINDOW = timedelta(days=3)  # a story older than this is a new story when it com
 THRESHOLD = 0.4
 MIN_TERMS = 3  # an article with fewer terms than this is a story of its own
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?:\"“”]$")
+# A time of day (18:00, left out); a number: digits with groups of three after spaces (90 000, as
+# Russian and Azerbaijani write thousands), or separated by , or . (92,12; 6,537; 92.1); a word.
+_TOKEN = re.compile(
+    r"\d{1,2}:\d{2}|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’-][^\W\d_]+)*"
+)
+_SENTENCE_END = re.compile(r"[.!?…:]\s*[\"“”«»]?\s*$")
 # Capitalised words that name nothing: sentence openers, months and weekdays (dates come as numbers).
 _COMMON = set(
     """
@@ -54,27 +61,117 @@ def _norm(token: str) -> str:
     return fold_word_chars(token).replace("’", "'").removesuffix("'s")
 
 
-def terms(title: str, text: str) -> set[str]:
-    """Names (capitalised, not at a sentence start), numbers and rare words of the title and lead."""
+_MULTIPLIERS = {
+    "thousand": 1_000, "тыс": 1_000, "тысяч": 1_000, "тысячи": 1_000, "min": 1_000,
+    "million": 1_000_000, "млн": 1_000_000, "миллион": 1_000_000, "миллиона": 1_000_000,
+    "миллионов": 1_000_000, "milyon": 1_000_000, "billion": 10**9, "млрд": 10**9, "milyard": 10**9,
+}  # fmt: skip
+_MONTHS = [
+    ("january", "январ", "yanvar"), ("february", "феврал", "fevral"), ("march", "март", "mart"),
+    ("april", "апрел", "aprel"), ("may", "ма", "may"), ("june", "июн", "iyun"), ("july", "июл", "iyul"),
+    ("august", "август", "avqust"), ("september", "сентябр", "sentyabr"), ("october", "октябр", "oktyabr"),
+    ("november", "ноябр", "noyabr"), ("december", "декабр", "dekabr"),
+]  # fmt: skip
+
+
+def month(token: str) -> int | None:
+    """The month a word names (February, февраля, fevralın), or None."""
+    if not token or token[0].isdigit():
+        return None
+    low = fold_word_chars(token)
+    for n, (en, ru, az) in enumerate(_MONTHS, 1):
+        if token[0].isupper() and low == en:
+            return n
+        if low.startswith(ru) and len(low) <= len(ru) + 2 and (n != 5 or low in ("мая", "май")):
+            return n
+        if low.startswith(az) and len(low) <= len(az) + 3:
+            return n
+    return None
+
+
+def number(token: str, lang: str | None) -> float:
+    """The value of a number as `lang` writes it: 92,12 (ru, az) = 92.12 (en); 90 000 = 90,000 (en)."""
+    text = re.sub(r"[ \u00a0\u202f]", "", token)
+    if lang in ("ru", "az"):
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            text = text.replace(".", "")
+        text = text.replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    if text.count(".") > 1:  # a version, a phone number: its digits only
+        text = text.replace(".", "")
+    return float(text)
+
+
+def _number_term(value: float) -> str:
+    return "#" + (str(int(value)) if value == int(value) else f"{value:.6f}".rstrip("0").rstrip("."))
+
+
+def kind(term: str) -> str:
+    """`number` (#92.12), `date` (@d02-08), `alias` (@cec), `word` (~observ: a rare word, of one
+    language) or `name` (a transliteration key)."""
+    if term.startswith("#"):
+        return "number"
+    if term.startswith("@d"):
+        return "date"
+    if term.startswith("@"):
+        return "alias"
+    if term.startswith("~"):
+        return "word"
+    return "name"
+
+
+def terms(title: str, text: str, lang: str | None = None, table: Aliases | None = None) -> set[str]:
+    """Names (capitalised, not at a sentence start), numbers, dates, the entities of the alias table
+    and rare words of the title and lead, as keys that meet across scripts (monitor.pipeline.translit):
+    Панахова, Pənahovun and Panahov are one term, 92,12 and 92.12 are one, "8 февраля" and
+    "February 8" are one. Give `text` without the outlet's template (monitor.pipeline.templates)."""
+    table = aliases.default() if table is None else table
     lead = " ".join(text.split()[:LEAD_WORDS])
     found: set[str] = set()
     for part in (title, lead):
-        previous = "."
-        for token in _TOKEN.findall(part):
-            key = _norm(token)
+        matches = list(_TOKEN.finditer(part))
+        tokens = [m.group() for m in matches]
+        keys = [translit.key(t, lang) if not t[0].isdigit() else "" for t in tokens]
+        named = aliases.find(table, tokens, keys, lang)
+        skip = 0
+        for i, token in enumerate(tokens):
+            if skip:
+                skip -= 1
+                continue
+            if i in named:
+                size, entity = named[i]
+                found.add("@" + entity)
+                skip = size - 1
+                continue
+            starts = i == 0 or bool(_SENTENCE_END.search(part[matches[i - 1].end() : matches[i].start()]))
+            if ":" in token:  # a time of day (18:00): when, not what
+                continue
             if token[0].isdigit():
-                number = token.replace(",", "").rstrip(".")
-                if len(number) > 1 or part is title:
-                    found.add("#" + number)
-            elif token[0].isupper() and key not in _COMMON and (part is title or not _SENTENCE_END.search(previous)):
-                found.add(key)
-            elif len(token) >= 8 and key not in _ORDINARY and key not in _COMMON:
-                found.add(key)
-            previous = token
+                value = number(token, lang)
+                after = tokens[i + 1] if i + 1 < len(tokens) else ""
+                before = tokens[i - 1] if i else ""
+                if 1 <= value <= 31 and value == int(value) and (month(after) or month(before)):
+                    found.add(f"@d{month(after) or month(before):02d}-{int(value):02d}")
+                    continue
+                multiplier = _MULTIPLIERS.get(fold_word_chars(after).removesuffix("dan").removesuffix("dən"), 1)
+                if len(token) > 1 or part is title or multiplier > 1:
+                    found.add(_number_term(value * multiplier))
+                continue
+            norm = _norm(token)
+            if month(token) or norm in _COMMON:
+                continue
+            if token[0].isupper() and (part is title or not starts):
+                if keys[i]:
+                    found.add(keys[i])
+            elif len(token) >= 8 and norm not in _ORDINARY:
+                found.add("~" + keys[i])
     return found
 
 
-PRIOR = 10  # imagined articles without the term: while the window holds few articles, no term looks common
+PRIOR = 30  # imagined articles without the term: while the window holds few articles, no term looks common
 
 
 def idf(df: Mapping[str, int], n: int) -> Mapping[str, float]:
@@ -82,24 +179,108 @@ def idf(df: Mapping[str, int], n: int) -> Mapping[str, float]:
     return {t: math.log((n + PRIOR) / (d + 1)) for t, d in df.items()}
 
 
-def similarity(a: set[str], b: set[str], weights: Mapping[str, float], default: float) -> float:
-    """Weight of the shared terms over the weight of the lighter article's terms."""
+def comparable(a: set[str], b: set[str], same_language: bool) -> tuple[set[str], set[str]]:
+    """What two articles compare: all their terms in one language; across languages only what is
+    written alike in every language (names, numbers, dates, aliases), not their rare words."""
+    if same_language:
+        return a, b
+    return {t for t in a if not t.startswith("~")}, {t for t in b if not t.startswith("~")}
+
+
+def similarity(
+    a: set[str], b: set[str], weights: Mapping[str, float], default: float, same_language: bool = True
+) -> float:
+    """Weight of the shared terms over the weight of the lighter article's terms; 0 when they share
+    names alone, or names and one rare word (a three-sentence "mission arrives" item and the meeting
+    of the next day share the mission, its head and "delegation", never a number or a date of the
+    event)."""
+    a, b = comparable(a, b, same_language)
     if len(a) < MIN_TERMS or len(b) < MIN_TERMS:
         return 0.0
-    w = lambda t: weights.get(t, default)  # noqa: E731
-    shared = sum(w(t) for t in a & b)
-    return shared / min(sum(w(t) for t in a), sum(w(t) for t in b))
+    shared = a & b
+    if not shared:
+        return 0.0
+    # a number (#) or date (@d…) shared, or two rare words (~): else names alone
+    if not any(t[0] == "#" or t[:2] == "@d" for t in shared) and sum(t[0] == "~" for t in shared) < 2:
+        return 0.0
+    get = weights.get
+    return sum(get(t, default) for t in shared) / min(sum(get(t, default) for t in a), sum(get(t, default) for t in b))
 
 
 def best_story(
-    mine: set[str], candidates: list[tuple[int, set[str]]], df: Mapping[str, int], n: int
+    mine: set[str],
+    candidates: list[tuple[int, set[str], str | None]],
+    df: Mapping[str, int],
+    n: int,
+    lang: str | None = None,
 ) -> tuple[int, float] | None:
-    """The story (id, score) of the candidate (story_id, terms) most like `mine`, if it reaches THRESHOLD."""
+    """The story (id, score) of the candidate (story_id, terms, lang) most like `mine`, if it reaches THRESHOLD."""
     weights = idf(df, n)
     default = math.log(n + PRIOR)  # a term no other article has
     best: tuple[int, float] | None = None
-    for story_id, theirs in candidates:
-        score = similarity(mine, theirs, weights, default)
+    for story_id, theirs, their_lang in candidates:
+        score = similarity(mine, theirs, weights, default, lang == their_lang)
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (story_id, score)
     return best
+
+
+NEAR = THRESHOLD / 2  # stories this like a new article are decided again with it (monitor.store.stories.recluster)
+
+
+def near(
+    mine: set[str],
+    candidates: list[tuple[int, set[str], str | None]],
+    df: Mapping[str, int],
+    n: int,
+    lang: str | None = None,
+) -> set[int]:
+    """The stories of the candidates (story_id, terms, lang) at least NEAR like `mine`: those a new
+    article could join, or tie to another, and so must be decided again with it. A story that only
+    shares a common word with it is left alone (re-deciding every story of the window that says
+    "Azerbaijan" would cost a save hundreds of comparisons)."""
+    weights = idf(df, n)
+    default = math.log(n + PRIOR)
+    return {
+        story_id
+        for story_id, theirs, their_lang in candidates
+        if similarity(mine, theirs, weights, default, lang == their_lang) >= NEAR
+    }
+
+
+@dataclass(frozen=True)
+class Told:
+    """An original article as the story rules see it."""
+
+    article_id: int
+    published_at: datetime
+    terms: frozenset[str]
+    lang: str | None
+
+
+def cluster(articles: list[Told], df: Mapping[str, int], n: int) -> list[list[int]]:
+    """The stories of these articles (ids, earliest first), decided from the set alone, so that the
+    same articles give the same stories whatever order they arrived in: in order of publication
+    (then id), each article joins the story of the earlier article most like it (at least
+    THRESHOLD, published within WINDOW), else starts one. Terms are weighted by their document
+    frequencies `df` among `n` articles of the window."""
+    ordered = sorted(articles, key=lambda a: (a.published_at, a.article_id))
+    weights = idf(df, n)
+    default = math.log(n + PRIOR)
+    story_of: dict[int, int] = {}
+    stories: list[list[int]] = []
+    for i, a in enumerate(ordered):
+        best: tuple[float, int] | None = None
+        for e in ordered[:i]:
+            if a.published_at - e.published_at > WINDOW:
+                continue
+            score = similarity(set(a.terms), set(e.terms), weights, default, a.lang == e.lang)
+            if score >= THRESHOLD and (best is None or score > best[0]):
+                best = (score, story_of[e.article_id])
+        if best is None:
+            story_of[a.article_id] = len(stories)
+            stories.append([a.article_id])
+        else:
+            story_of[a.article_id] = best[1]
+            stories[best[1]].append(a.article_id)
+    return stories

@@ -10,12 +10,16 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from monitor.errors import NewswatchError, UsageError
+from monitor.pipeline import stories as story_rules
+from monitor.pipeline import templates as template_rules
 from monitor.pipeline.fingerprint import Signature, fingerprint
 from monitor.pipeline.stories import terms as story_terms
 from monitor.query.parse import Node
 from monitor.query.snippet import snippet
 from monitor.query.sql import compile_sql, compile_title_hit, title_hit_implies_match
-from monitor.store import fingerprints, originals, stories
+from monitor.store import evidence, fingerprints, groups, originals, stories
+from monitor.store import templates as outlet_templates
+from monitor.store.evidence import FirstFetch
 from monitor.store.title_hits import title_hits
 
 Row = dict[str, Any]
@@ -45,6 +49,7 @@ class NewArticle:
     signature: Signature | None = None
     terms: set[str] | None = None
     keyword_ids: tuple[int, ...] = ()  # the watched keywords it matches, stored with it
+    evidence: FirstFetch | None = None  # its capture (already on disk) and re-check schedule
 
 
 async def known(
@@ -63,20 +68,26 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
     """Store `a` once, with its keyword matches: returns (id, duplicate_of) for a new row, None
     when its URL or GUID is known.
 
-    An article that reproduces another (the same normalised text, or most of it: see
-    monitor.pipeline.dedup) is stored too, linked by `duplicate_of` to the earliest one, or to the
-    seed it reproduces (`seed_duplicate`), so who published the copy stays visible. Every new row
-    is indexed for near-duplicate lookups and placed in a story.
+    An article that reproduces another (the same normalised text, or most of it once the outlets'
+    template text is left out: see monitor.pipeline.dedup) is stored too, linked by `duplicate_of`
+    to the earliest published one, or to the seed it reproduces (`seed_duplicate`), so who published
+    the copy stays visible. When the new article is the earliest of its group, the group is
+    re-pointed to it in this transaction. Every new row is indexed for near-duplicate lookups and
+    for its outlet's template, and placed in a story.
     """
     sig = a.signature or fingerprint(a.text)
-    terms = a.terms if a.terms is not None else story_terms(a.title, a.text)
     at = a.published_at or a.fetched_at
+    keys = template_rules.keys(a.text)
     try:
-        # The story candidates are read before the lock: the lookup is the slowest step of a save
-        # (it grows with the articles of the window), and under the lock it serialised every save of
-        # every worker (bench/soak.py). The cost: two rewrites of a brand-new event saved at the same
-        # moment may start two stories. Copies are still decided under the lock.
-        seen = await originals.story_window(conn, terms, at)
+        # The template and story candidates are read before the lock: the lookup is the slowest
+        # step of a save (it grows with the articles of the window), and under the lock it
+        # serialised every save of every worker (bench/soak.py). The cost: two rewrites of a
+        # brand-new event saved at the same moment may start two stories. Copies are still
+        # decided under the lock.
+        counted = await outlet_templates.counts(conn, [a.outlet], keys, at)
+        template = outlet_templates.learned(counted, a.outlet, keys)
+        terms = a.terms if a.terms is not None else story_terms(a.title, template_rules.strip(a.text, template), a.lang)
+        seen = await stories.window(conn, terms, at, story_rules.WINDOW)
         async with conn.transaction():
             await fingerprints.lock(conn)
             cur = await conn.execute(
@@ -84,10 +95,19 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             )
             if await cur.fetchone():
                 return None
-            original = await originals.exact(conn, a.content_hash) or await originals.near(conn, a.text, sig)
-            story_id = await originals.story_of(conn, original.article_id) if original else None
+            newcomer = originals.Newcomer(
+                a.outlet, a.text, a.published_at, a.fetched_at, a.is_seed, a.content_hash, sig, keys
+            )
+            decision = await originals.decide(conn, newcomer)
+            original = decision.original
+            if original is not None:
+                story_id = next(r["story_id"] for r in decision.group if r["id"] == original.article_id)
+            else:
+                demoted = [r for r in decision.group if r["duplicate_of"] is None and r["id"] in decision.changes]
+                story_id = demoted[0]["story_id"] if demoted and demoted[0]["story_id"] is not None else None
             if story_id is None:
-                story_id = await originals.story(conn, terms, at, seen)
+                best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n, a.lang)
+                story_id = best[0] if best else await stories.create(conn, at)
             cur = await conn.execute(
                 """
                 INSERT INTO articles (source_id, outlet, url, guid, title, text, folded, folded_title,
@@ -127,9 +147,20 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             if row is None:
                 return None
             await fingerprints.add(conn, row["id"], sig)
+            await outlet_templates.record(conn, row["id"], a.outlet, at, keys)
             await add_matches(conn, row["id"], list(a.keyword_ids))
+            if a.evidence is not None:
+                await evidence.first_version(conn, row["id"], a.fetched_at, a.final_url, a.raw_sha256, a.evidence)
             if original is None:  # a copy adds no terms of its own: it would make its story's words look common
-                await stories.add(conn, row["id"], story_id, at, terms)
+                await stories.add(conn, row["id"], story_id, at, terms, a.lang)
+            await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
+            if original is None:
+                touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang)}
+                await stories.recluster(conn, sorted(touched), seen, at)
+            grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
+            if grown:  # judged in their own window: the new article may be days away from them
+                for story in sorted(await groups.relearn(conn, a.outlet, grown, at, row["id"])):
+                    await stories.recluster(conn, [story])
     except Exception as exc:
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
     return row["id"], original.article_id if original else None
@@ -160,6 +191,8 @@ class Filters:
     limit: int = 50
     offset: int = 0
     sort: str = "newest"  # or "relevance": title matches first, newest first within each group
+    edited: bool = False  # only articles a re-check found edited (monitor.store.rechecks)
+    removed: bool = False  # only articles a re-check found taken down
 
 
 SELECT_ARTICLE = """
@@ -199,6 +232,10 @@ def _filters(f: Filters) -> tuple[list[str], list[Any]]:
             " AND ak.keyword_id = (SELECT k.id FROM keywords k WHERE k.name = %s))",
             f.keyword,
         )
+    if f.edited:
+        where.append("EXISTS (SELECT 1 FROM article_checks c WHERE c.article_id = a.id AND c.edited_at IS NOT NULL)")
+    if f.removed:
+        where.append("EXISTS (SELECT 1 FROM article_checks c WHERE c.article_id = a.id AND c.removed_at IS NOT NULL)")
     if not f.include_duplicates:
         where.append("a.duplicate_of IS NULL")
     return where, args

@@ -6,7 +6,6 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from monitor.pipeline.dedup import Candidate
 from monitor.pipeline.fingerprint import Signature, band_keys
 
 # Held for the whole of a save: two processes storing two copies of one story at the same moment
@@ -69,16 +68,3 @@ async def seeds(conn: AsyncConnection[Any]) -> list[tuple[int, Signature]]:
         " WHERE a.is_seed ORDER BY a.id"
     )
     return [(r["article_id"], Signature.from_bytes(r["minhash"], r["shingles"])) for r in await cur.fetchall()]
-
-
-async def to_check(conn: AsyncConnection[Any], ids: list[int]) -> list[tuple[Candidate, str]]:
-    """These articles with their roots (what each reproduces, or itself) and texts, for the exact check."""
-    cur = await conn.execute(
-        """
-        SELECT a.id, a.text, root.id AS root_id, root.is_seed AS root_is_seed
-          FROM articles a JOIN articles root ON root.id = coalesce(a.duplicate_of, a.id)
-         WHERE a.id = ANY(%s)
-        """,
-        (ids,),
-    )
-    return [(Candidate(r["id"], r["root_id"], r["root_is_seed"]), r["text"]) for r in await cur.fetchall()]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from psycopg import AsyncConnection, errors
 
 from monitor import validate
-from monitor.errors import UsageError
+from monitor.errors import Conflict, UsageError
 from monitor.query import parse
 from monitor.query.parse import Node
 from monitor.query.sql import compile_sql
@@ -56,9 +57,10 @@ async def add(conn: AsyncConnection[Any], name: str, query: str) -> Row:
             cur = await conn.execute("INSERT INTO keywords (name, query) VALUES (%s, %s) RETURNING *", (name, query))
             row = await cur.fetchone()
             assert row is not None
+            await conn.execute("DELETE FROM removed_keywords WHERE name = %s", (name,))
             await _match_archive(conn, row["id"], tree)
     except errors.UniqueViolation:
-        raise UsageError(f"keywords: a keyword named {name!r} already exists") from None
+        raise Conflict(f"keywords: a keyword named {name!r} already exists") from None
     return row
 
 
@@ -76,13 +78,26 @@ async def edit(conn: AsyncConnection[Any], name: str, query: str) -> Row:
     return row
 
 
-async def ensure(conn: AsyncConnection[Any], name: str, query: str) -> bool:
-    """Add the keyword unless one of that name exists; True when added."""
-    exists = await (await conn.execute("SELECT 1 FROM keywords WHERE name = %s", (name,))).fetchone()
-    if exists:
-        return False
-    await add(conn, name, query)
-    return True
+async def ensure(conn: AsyncConnection[Any], name: str, query: str, replaces: Sequence[str] = ()) -> str:
+    """Load a default keyword (`newswatch init`): 'added' when none of that name exists; 'updated'
+    when its stored query is one this default had in an earlier version (`replaces`), which missed
+    what the new one catches: it gets the new query, matched again over the archive; 'kept' when
+    a user changed the query (theirs stays); 'same' when it is already the default's; 'removed'
+    when a user removed it (it stays removed)."""
+    row = await named(conn, name)
+    if row is None:
+        gone = await conn.execute("SELECT 1 FROM removed_keywords WHERE name = %s", (name,))
+        if await gone.fetchone():
+            return "removed"
+        await add(conn, name, query)
+        return "added"
+    stored = " ".join(row["query"].split())
+    if stored == " ".join(query.split()):
+        return "same"
+    if stored in {" ".join(q.split()) for q in replaces}:
+        await edit(conn, name, query)
+        return "updated"
+    return "kept"
 
 
 async def get(conn: AsyncConnection[Any], name: str) -> Row:
@@ -168,4 +183,8 @@ async def remove(conn: AsyncConnection[Any], name: str, force: bool = False) -> 
             raise OnlyKeyword(name, alone)
         await conn.execute("UPDATE subscribers SET all_keywords = true WHERE email = ANY(%s)", (alone,))
         await conn.execute("DELETE FROM keywords WHERE id = %s", (row["id"],))
+        await conn.execute(
+            "INSERT INTO removed_keywords (name) VALUES (%s) ON CONFLICT (name) DO UPDATE SET removed_at = now()",
+            (name,),
+        )
     return alone

@@ -1,67 +1,191 @@
-"""Placing a new article before it is stored: what it reproduces (if anything) and its story.
+"""Originals: what a new article reproduces, and the re-pointing of a group of copies when an
+earlier member arrives after them, or when an outlet's template text is learned after its articles.
 
 Runs inside the save transaction, under fingerprints.lock, so that what it reads is what the insert
-that follows is judged against.
+that follows is judged against. The rules are monitor.pipeline.dedup's (pure): this module only
+reads the group, scores its pairs and writes the changes.
 """
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
 
 from monitor.pipeline import dedup
-from monitor.pipeline import stories as story_rules
-from monitor.pipeline.fingerprint import Signature, shingles
-from monitor.store import fingerprints, stories
+from monitor.pipeline.fingerprint import Signature
+from monitor.pipeline.templates import Template
+from monitor.store import fingerprints
+from monitor.store import templates as outlet_templates
+
+NEW = sys.maxsize  # the newcomer's id while it has none: it sorts after every stored article on a tie
+GROUP_AT_MOST = 50  # members of one group of copies read at once (the earliest ones)
+
+_MEMBER = """
+    SELECT a.id, a.outlet, a.title, a.text, a.lang, a.is_seed, a.published_at, a.fetched_at, a.duplicate_of,
+           a.seed_duplicate, a.similarity, a.story_id, a.content_hash
+      FROM articles a
+"""
 
 
-async def exact(conn: AsyncConnection[Any], content_hash: str | None) -> dedup.Original | None:
-    """The root of the earliest article with the same normalised text."""
-    if not content_hash:
+@dataclass(frozen=True)
+class Newcomer:
+    """What the decision needs of an article not stored yet."""
+
+    outlet: str
+    text: str
+    published_at: datetime | None
+    fetched_at: datetime
+    is_seed: bool
+    content_hash: str | None
+    signature: Signature
+    keys: list[int]  # its sentence keys (monitor.pipeline.templates.keys)
+    recorded: bool = False  # its sentences are counted in outlet_sentences already (decided again)
+
+    def member(self) -> dedup.Member:
+        return dedup.Member(NEW, self.is_seed, self.published_at, self.fetched_at)
+
+
+@dataclass
+class Decision:
+    original: dedup.Original | None  # of the newcomer
+    template: Template  # of the newcomer's outlet: left out of its story terms
+    changes: dict[int, dedup.Original | None] = field(default_factory=dict)  # stored members re-pointed
+    group: list[dict[str, Any]] = field(default_factory=list)  # the stored members of its group
+
+
+def member_of(row: dict[str, Any]) -> dedup.Member:
+    return dedup.Member(row["id"], row["is_seed"], row["published_at"], row["fetched_at"])
+
+
+def current(row: dict[str, Any]) -> dedup.Original | None:
+    if row["duplicate_of"] is None:
         return None
-    cur = await conn.execute(
-        "SELECT root.id, root.is_seed FROM articles a JOIN articles root ON root.id = coalesce(a.duplicate_of, a.id)"
-        " WHERE a.content_hash = %s ORDER BY root.is_seed DESC, root.id LIMIT 1",
-        (content_hash,),
+    return dedup.Original(row["duplicate_of"], row["seed_duplicate"], round(float(row["similarity"] or 0.0), 4))
+
+
+class Scorer:
+    """Verified containment of pairs, each pair without the template text of its two outlets."""
+
+    def __init__(self, texts: dict[int, tuple[str, str, str | None]], templates: dict[str, Template]):
+        self.texts = texts  # id -> (outlet, text, content hash)
+        self.templates = templates
+        self._shingles: dict[tuple[int, Template], set[str]] = {}
+
+    def shingles(self, article_id: int, template: Template) -> set[str]:
+        cached = self._shingles.get((article_id, template))
+        if cached is None:
+            cached = self._shingles[(article_id, template)] = dedup.discounted(self.texts[article_id][1], template)
+        return cached
+
+    def score(self, a: int, b: int) -> float:
+        (oa, _, ha), (ob, _, hb) = self.texts[a], self.texts[b]
+        if ha and ha == hb:
+            return 1.0
+        template = self.templates.get(oa, frozenset()) | self.templates.get(ob, frozenset())
+        return dedup.containment(self.shingles(a, template), self.shingles(b, template))
+
+
+async def _rows(conn: AsyncConnection[Any], where: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
+    cur = await conn.execute((_MEMBER + where).encode(), args)
+    return await cur.fetchall()
+
+
+async def group_of(conn: AsyncConnection[Any], roots: list[int]) -> list[dict[str, Any]]:
+    """The roots and their copies, earliest first, at most GROUP_AT_MOST."""
+    return await _rows(
+        conn,
+        " WHERE a.id = ANY(%s) OR a.duplicate_of = ANY(%s)"
+        " ORDER BY NOT a.is_seed, coalesce(a.published_at, a.fetched_at), a.fetched_at, a.id LIMIT %s",
+        (roots, roots, GROUP_AT_MOST),
     )
-    row = await cur.fetchone()
-    return dedup.Original(row["id"], row["is_seed"], 1.0) if row else None
 
 
-async def near(conn: AsyncConnection[Any], text: str, sig: Signature) -> dedup.Original | None:
-    """The earliest article (a seed first) that `text` reproduces, checked on the real texts."""
-    if sig.size == 0:
-        return None
-    found = dict(await fingerprints.seeds(conn))
-    for article_id, theirs in await fingerprints.candidates(conn, sig):
-        found.setdefault(article_id, theirs)
-    worth = dedup.worth_checking(sig, list(found.items()))
-    if not worth:
-        return None
-    mine = shingles(text)
-    matches = []
-    for candidate, their_text in await fingerprints.to_check(conn, worth):
-        score = dedup.containment(mine, shingles(their_text))
-        if score >= dedup.THRESHOLD:
-            matches.append((candidate, score))
-    return dedup.choose(matches)
+async def _templates(conn: AsyncConnection[Any], rows: list[dict[str, Any]], new: Newcomer) -> dict[str, Template]:
+    from monitor.pipeline.templates import keys
+
+    at = new.published_at or new.fetched_at
+    wanted = set(new.keys)
+    for r in rows:
+        wanted.update(keys(r["text"]))
+    found = await outlet_templates.counts(conn, {new.outlet, *(r["outlet"] for r in rows)}, wanted, at)
+    return {
+        o: outlet_templates.learned(found, o, new.keys if o == new.outlet and not new.recorded else ())
+        for o in {new.outlet, *(r["outlet"] for r in rows)}
+    }
 
 
-async def story_of(conn: AsyncConnection[Any], article_id: int) -> int | None:
-    cur = await conn.execute("SELECT story_id FROM articles WHERE id = %s", (article_id,))
-    row = await cur.fetchone()
-    return row["story_id"] if row else None
+async def decide(conn: AsyncConnection[Any], new: Newcomer, itself: int | None = None) -> Decision:
+    """What the newcomer reproduces (its original: the earliest published article or seed of its
+    group), and which stored members of that group must be re-pointed because it came first.
+    `itself`: the newcomer is stored already under this id (decided again), and is left out."""
+    ids = set(await same_text(conn, new.content_hash))
+    if new.signature.size:
+        found = dict(await fingerprints.seeds(conn))
+        for article_id, theirs in await fingerprints.candidates(conn, new.signature):
+            found.setdefault(article_id, theirs)
+        found.pop(itself or 0, None)
+        ids.update(dedup.worth_checking(new.signature, list(found.items())))
+    ids.discard(itself or 0)
+    candidates = await _rows(conn, " WHERE a.id = ANY(%s) ORDER BY a.id", (sorted(ids),)) if ids else []
+    templates = await _templates(conn, candidates, new)
+    texts = {NEW: (new.outlet, new.text, new.content_hash)}
+    texts.update({r["id"]: (r["outlet"], r["text"], r["content_hash"]) for r in candidates})
+    scorer = Scorer(texts, templates)
+    matched = [r for r in candidates if scorer.score(NEW, r["id"]) >= dedup.THRESHOLD]
+    if not matched:
+        return Decision(None, templates[new.outlet])
+    group = [
+        r for r in await group_of(conn, sorted({r["duplicate_of"] or r["id"] for r in matched})) if r["id"] != itself
+    ]
+    templates.update(await _templates(conn, [r for r in group if r["outlet"] not in templates], new))
+    scorer.texts.update({r["id"]: (r["outlet"], r["text"], r["content_hash"]) for r in group})
+    arranged = arrange(scorer, group, new.member())
+    changes = {r["id"]: arranged[r["id"]] for r in group if arranged[r["id"]] != current(r)}
+    return Decision(arranged[NEW], templates[new.outlet], changes, group)
 
 
-async def story_window(conn: AsyncConnection[Any], terms: set[str], at: datetime) -> stories.Window:
-    """The stories an article with these terms published at `at` could join (a read: done before
-    the save takes its lock, see monitor.store.articles.save)."""
-    return await stories.window(conn, terms, at, story_rules.WINDOW)
+def arrange(scorer: Scorer, group: list[dict[str, Any]], new: dedup.Member | None = None) -> dict[int, Any]:
+    members = [member_of(r) for r in group] + ([new] if new else [])
+    ids = [m.article_id for m in members]
+    score = {(a, b): scorer.score(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]}
+    return dedup.arrange(members, score)
 
 
-async def story(conn: AsyncConnection[Any], terms: set[str], at: datetime, seen: stories.Window) -> int:
-    """The story of an article with these terms published at `at`: an existing one, or a new one."""
-    best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n)
-    return best[0] if best else await stories.create(conn, at)
+async def regroup(conn: AsyncConnection[Any], roots: list[int], at: datetime) -> tuple[dict[int, Any], list[dict]]:
+    """Re-decide the groups of these roots with the templates known now (after an outlet's template
+    was learned): members that no longer reproduce their original become originals. Returns the
+    changes and the members read."""
+    group = await group_of(conn, roots)
+    if len(group) < 2:
+        return {}, group
+    probe = Newcomer(group[0]["outlet"], "", at, at, False, None, Signature((), 0), [])
+    templates = await _templates(conn, group, probe)
+    scorer = Scorer({r["id"]: (r["outlet"], r["text"], r["content_hash"]) for r in group}, templates)
+    arranged = arrange(scorer, group)
+    return {r["id"]: arranged[r["id"]] for r in group if arranged[r["id"]] != current(r)}, group
+
+
+async def same_text(conn: AsyncConnection[Any], content_hash: str | None) -> list[int]:
+    """Stored articles with exactly this normalised text."""
+    if not content_hash:
+        return []
+    cur = await conn.execute("SELECT id FROM articles WHERE content_hash = %s ORDER BY id LIMIT 20", (content_hash,))
+    return [r["id"] for r in await cur.fetchall()]
+
+
+async def repoint(conn: AsyncConnection[Any], changes: dict[int, dedup.Original | None]) -> None:
+    """Write re-pointed members: their original (or none), whether it is a seed, the similarity."""
+    for article_id, original in sorted(changes.items()):
+        await conn.execute(
+            "UPDATE articles SET duplicate_of = %s, seed_duplicate = %s, similarity = %s WHERE id = %s",
+            (
+                original.article_id if original else None,
+                original.is_seed if original else False,
+                original.similarity if original else None,
+                article_id,
+            ),
+        )

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg import AsyncConnection
+
+from monitor.pipeline import stories as story_rules
 
 
 @dataclass
 class Window:
     """The articles of a time window that share a term with a new one, and term frequencies there."""
 
-    candidates: list[tuple[int, set[str]]]  # (story_id, terms)
+    candidates: list[tuple[int, set[str], str | None]]  # (story_id, terms, lang)
     df: dict[str, int]
     n: int  # articles in the window
+    rows: dict[int, tuple[int, set[str]]] = field(default_factory=dict)  # article_id -> (story_id, terms)
 
 
 async def window(
@@ -30,24 +34,25 @@ async def window(
     # carry it forward to the next event with the same names
     cur = await conn.execute(
         """
-        SELECT t.story_id, t.terms FROM story_terms t JOIN stories s ON s.id = t.story_id
+        SELECT t.article_id, t.story_id, t.terms, t.lang FROM story_terms t JOIN stories s ON s.id = t.story_id
          WHERE t.published_at BETWEEN %(from)s AND %(to)s AND t.term_vec @@ %(any)s::tsquery
            AND s.first_seen BETWEEN %(from)s AND %(to)s
          ORDER BY t.published_at DESC LIMIT %(limit)s
         """,
         {"from": at - span, "to": at + span, "any": any_of(wanted), "limit": limit},
     )
-    candidates = [(r["story_id"], set(r["terms"])) for r in await cur.fetchall()]
+    found = await cur.fetchall()
+    candidates = [(r["story_id"], set(r["terms"]), r["lang"]) for r in found]
     cur = await conn.execute(
         "SELECT count(*) AS n FROM story_terms WHERE published_at BETWEEN %s AND %s", (at - span, at + span)
     )
     row = await cur.fetchone()
     n = row["n"] if row else 0
     df: dict[str, int] = {}
-    for _, theirs in candidates:
+    for _, theirs, _ in candidates:
         for t in theirs & terms:
             df[t] = df.get(t, 0) + 1
-    return Window(candidates, df, n)
+    return Window(candidates, df, n, {r["article_id"]: (r["story_id"], set(r["terms"])) for r in found})
 
 
 async def create(conn: AsyncConnection[Any], first_seen: datetime) -> int:
@@ -60,13 +65,18 @@ async def create(conn: AsyncConnection[Any], first_seen: datetime) -> int:
 
 
 async def add(
-    conn: AsyncConnection[Any], article_id: int, story_id: int, published_at: datetime, terms: set[str]
+    conn: AsyncConnection[Any],
+    article_id: int,
+    story_id: int,
+    published_at: datetime,
+    terms: set[str],
+    lang: str | None = None,
 ) -> None:
     """Record the article in its story; the story's last_seen moves forward."""
     await conn.execute(
-        "INSERT INTO story_terms (article_id, story_id, published_at, terms) VALUES (%s, %s, %s, %s)"
+        "INSERT INTO story_terms (article_id, story_id, published_at, terms, lang) VALUES (%s, %s, %s, %s, %s)"
         " ON CONFLICT DO NOTHING",
-        (article_id, story_id, published_at, sorted(terms)),
+        (article_id, story_id, published_at, sorted(terms), lang),
     )
     await conn.execute(
         "UPDATE stories SET last_seen = greatest(last_seen, %s), first_seen = least(first_seen, %s) WHERE id = %s",
@@ -87,3 +97,88 @@ def any_of(terms: list[str]) -> str:
     """A tsquery matching a tsvector that holds any of `terms` (at least one), each taken verbatim
     (quoted: no parsing, no stemming), for `story_terms.term_vec`."""
     return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
+
+
+# Originals re-decided at once, the nearest in time to the new article: the cost of a save stays
+# bounded (cluster compares each pair) when a story grows long; the rest keep their story.
+MEMBERS_AT_MOST = 60
+
+
+async def members(
+    conn: AsyncConnection[Any], story_ids: list[int], around: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The originals (story terms) of these stories, at most MEMBERS_AT_MOST: the nearest in time
+    to `around`, else the earliest."""
+    order = "published_at" if around is None else "abs(extract(epoch FROM published_at - %(around)s))"
+    cur = await conn.execute(
+        "SELECT article_id, story_id, published_at, terms, lang FROM story_terms WHERE story_id = ANY(%(ids)s)"
+        f" ORDER BY {order}, article_id LIMIT %(limit)s".encode(),
+        {"ids": story_ids, "around": around, "limit": MEMBERS_AT_MOST},
+    )
+    return await cur.fetchall()
+
+
+async def move(conn: AsyncConnection[Any], article_ids: list[int], story_id: int) -> None:
+    """Put these originals, and their copies, in `story_id`."""
+    await conn.execute("UPDATE story_terms SET story_id = %s WHERE article_id = ANY(%s)", (story_id, article_ids))
+    await conn.execute(
+        "UPDATE articles SET story_id = %s"
+        " WHERE (id = ANY(%s) OR duplicate_of = ANY(%s)) AND story_id IS DISTINCT FROM %s",
+        (story_id, article_ids, article_ids, story_id),
+    )
+    await conn.execute(
+        "UPDATE stories s SET first_seen = least(s.first_seen, t.first), last_seen = greatest(s.last_seen, t.last)"
+        " FROM (SELECT min(published_at) AS first, max(published_at) AS last FROM story_terms"
+        "       WHERE story_id = %s) t WHERE s.id = %s",
+        (story_id, story_id),
+    )
+
+
+async def drop_empty(conn: AsyncConnection[Any], story_ids: list[int]) -> None:
+    """Delete the stories of these that no article is in any more."""
+    await conn.execute(
+        "DELETE FROM stories s WHERE s.id = ANY(%s) AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id)"
+        " AND NOT EXISTS (SELECT 1 FROM story_terms t WHERE t.story_id = s.id)",
+        (story_ids,),
+    )
+
+
+async def recluster(
+    conn: AsyncConnection[Any], story_ids: list[int], seen: Window | None = None, around: datetime | None = None
+) -> None:
+    """Decide again the stories of the originals of these stories, from that set alone
+    (monitor.pipeline.stories.cluster), so that what a new article touches ends the same whatever
+    order its articles arrived in. Each resulting story keeps the id most of its members had.
+    `seen`: the window the new article was judged in (term frequencies are counted there); none:
+    the window of these stories' first article."""
+    rows = await members(conn, sorted(set(story_ids)), around)
+    if len(rows) < 2:
+        return
+    if seen is None:
+        every = set().union(*(set(r["terms"]) for r in rows))
+        seen = await window(conn, every, min(r["published_at"] for r in rows), story_rules.WINDOW)
+    held = dict(seen.rows)
+    held.update({r["article_id"]: (r["story_id"], set(r["terms"])) for r in rows})
+    # a term's frequency counts the stories that hold it, not their articles: a story told by
+    # ten articles must not make its own names look common, and its next article look foreign
+    holding: dict[str, set[int]] = {}
+    for story_id, terms in held.values():
+        for t in terms:
+            holding.setdefault(t, set()).add(story_id)
+    df = {t: len(s) for t, s in holding.items()}
+    told = [story_rules.Told(r["article_id"], r["published_at"], frozenset(r["terms"]), r["lang"]) for r in rows]
+    current = {r["article_id"]: r["story_id"] for r in rows}
+    first = {r["article_id"]: r["published_at"] for r in rows}
+    taken: set[int] = set()
+    stories_seen = len({story_id for story_id, _ in held.values()})
+    for found in story_rules.cluster(told, df, max(seen.n, stories_seen)):
+        counts = Counter(current[a] for a in found)
+        ranked = sorted(counts, key=lambda sid: (-counts[sid], sid))
+        choice = next((sid for sid in ranked if sid not in taken), None)
+        if choice is None:
+            choice = await create(conn, min(first[a] for a in found))
+        taken.add(choice)
+        moving = [a for a in found if current[a] != choice]
+        if moving:
+            await move(conn, moving, choice)
+    await drop_empty(conn, sorted(set(current.values())))

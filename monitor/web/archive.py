@@ -9,6 +9,8 @@ from psycopg import AsyncConnection
 
 from monitor.query.snippet import snippet
 from monitor.store import article_reads, articles, coverage, names
+from monitor.store import evidence as evidence_store
+from monitor.web import evidence
 from monitor.web.params import Search
 
 Row = dict[str, Any]
@@ -33,8 +35,14 @@ async def find(conn: AsyncConnection[Any], search: Search) -> Results:
 
 
 async def article(conn: AsyncConnection[Any], article_id: int) -> Row | None:
-    """The article with its story's timeline and its republications (monitor.store.article_reads)."""
-    return await article_reads.article(conn, article_id)
+    """The article with its story's timeline and its republications (monitor.store.article_reads),
+    `versions` (monitor.web.evidence), `removed_at`, `edited_at` and its next re-check."""
+    row = await article_reads.article(conn, article_id)
+    if row is None:
+        return None
+    row["versions"] = await evidence.versions(conn, article_id)
+    row.update(await evidence_store.state(conn, article_id))
+    return row
 
 
 def by_story(rows: list[Row]) -> list[list[Row]]:

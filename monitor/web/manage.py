@@ -136,7 +136,7 @@ async def keyword_add(conn: Any, form: FormData) -> str:
     name = validate.keyword_name(value(form, "name") or None, query)
     count, _ = await keywords.preview(conn, query)
     await keywords.add(conn, name, query)
-    return f"added keyword {name!r}: it would have matched {count} article(s) published in the last 30 days"
+    return f"added keyword {name!r}: it would have matched {count} article(s) of the last 30 days (by publication date)"
 
 
 async def keyword_edit(conn: Any, form: FormData) -> str:

@@ -176,3 +176,4 @@ class Worker:
         if self.alive():
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        self.file.close()  # else a failed test's open log fails the next test with a ResourceWarning

@@ -1,9 +1,12 @@
-"""The labelled evaluation set: originals (tests/eval/originals.py, and the seed of seeds/), and
-copies made from them the way outlets make them: a MENAFN-style prefix with hard line breaks and a
-disclaimer, a trimmed copy, a copy with a new lead, an extended copy, the story inside heavy
-boilerplate, the same page under two paths.
+"""The labelled evaluation set: originals (tests/eval/originals.py, outlet_tails.py, multilingual.py,
+timeline.py, and the seed of seeds/), and copies made from them the way outlets make them: a
+MENAFN-style prefix with hard line breaks and a disclaimer, a trimmed copy, a copy with a new lead,
+an extended copy, the story inside heavy boilerplate, the same page under two paths; copies fetched
+before their originals (in the same poll, and in an earlier one).
 
-Each Item says what it reproduces (`copy_of`, a key, or None) and which event it tells (`story`).
+Each Item says what it reproduces (`copy_of`, a key, or None), which event it tells (`story`), when
+it was published and when it was first seen (`fetched_at`: the order of `items()` is the order of
+arrival).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from monitor.seeds import SEEDS_DIR, seed_text
+from tests.eval import multilingual, outlet_tails, timeline
 from tests.eval import originals as o
 
 SEED_KEY = "trend-sco-election-2024-02-06"
@@ -78,6 +82,12 @@ class Item:
     copy_of: str | None
     published_at: datetime
     is_seed: bool = False
+    lang: str = "en"
+    fetched_at: datetime | None = None  # first seen; None: when published
+
+    @property
+    def seen(self) -> datetime:
+        return self.fetched_at or self.published_at
 
 
 DAY = datetime(2024, 2, 6, 9, 0, tzinfo=UTC)
@@ -161,4 +171,72 @@ def items() -> list[Item]:
     original("newsaz", "News.az")
     _, title, text = by_key["newsaz"]
     copy("newsaz-second-path", "News.az", "newsaz", title, text, "newsaz")
+    out += later(out)
     return out
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2024, 1 if day > 20 else 2, day, hour, minute, tzinfo=UTC)
+
+
+def later(before: list[Item]) -> list[Item]:
+    """The items of outlet_tails, multilingual and timeline, with copies fetched before their originals."""
+    out: list[Item] = []
+    tails = {key: (story, title, text) for key, story, title, text in outlet_tails.TAILED}
+
+    def tailed(key: str, published: datetime, seen: datetime | None = None) -> None:
+        story, title, text = tails[key]
+        out.append(Item(key, "Trend", title, text, story, None, published, fetched_at=seen))
+
+    # a MENAFN copy of Trend's second SCO article, polled before Trend's page (an earlier poll)
+    story, title, text = tails["trend-sco-airtime"]
+    out.append(Item("sco-airtime-menafn", "MENAFN", title, menafn(text), story, "trend-sco-airtime", at(6, 11)))
+    # one meeting, two Trend articles sharing a quote and the tail; the copy of the second comes
+    # in the same poll as the second, listed before it
+    tailed("trend-odihr-meeting", at(30, 10))
+    story, title, text = tails["trend-odihr-deployment"]
+    poll = at(30, 12, 5)
+    out.append(
+        Item(
+            "odihr-deployment-menafn",
+            "MENAFN",
+            title,
+            menafn(text),
+            story,
+            "trend-odihr-deployment",
+            at(30, 12),
+            fetched_at=poll,
+        )
+    )
+    tailed("trend-odihr-deployment", at(30, 11), poll)
+    tailed("trend-sco-airtime", at(6, 10, 30), at(6, 13))
+    # the same events in three languages
+    outlets = {"en": "Azeri Observer", "ru": "Kaspiy Info", "az": "Xəbər Mərkəzi"}
+    results_at = next(i.published_at for i in before if i.key == "results")
+    times = {
+        "sco-ru": at(6, 12),
+        "sco-az": at(6, 13, 30),
+        "cis-mission-ru": at(2, 12),
+        "cis-mission-az": at(2, 13, 30),
+        "results-ru": results_at + timedelta(hours=1),
+        "odihr-interim": at(3, 10),
+        "odihr-interim-ru": at(3, 11),
+        "odihr-interim-az": at(3, 12, 30),
+        "final-results": at(15, 14),
+        "final-results-ru": at(15, 15),
+        "final-results-az": at(15, 16),
+        "inauguration": at(14, 10),
+        "inauguration-ru": at(14, 11),
+        "inauguration-az": at(14, 12),
+    }
+    for key, story, lang, title, text in multilingual.TRANSLATED + multilingual.HELD_OUT:
+        out.append(Item(key, outlets[lang], title, text, story, None, times[key], lang=lang))
+    writers = ["Caspian Courier", "Azeri Observer", "Region Post"]
+    for n, (key, story, day, title, text) in enumerate(timeline.EVENTS):
+        out.append(Item(key, writers[n % 3], title, text, story, None, at(day, 11)))
+    return out
+
+
+def held_out() -> set[str]:
+    """Keys of the items never looked at while tuning (scored apart by the eval test)."""
+    return {key for key, *_ in multilingual.HELD_OUT}

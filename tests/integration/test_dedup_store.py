@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 from psycopg.rows import dict_row
@@ -75,7 +75,9 @@ def test_init_indexes_an_archive_stored_before_the_index_and_copies_of_it_are_fo
             loaded = await seeds.load(conn)
             again = await seeds.load(conn)
             assert again.indexed == 0  # idempotent
-            saved = await articles.save(conn, new("https://copy.example/1", menafn(TEXT), "Copier"))
+            later = AT + timedelta(hours=1)  # published after the archive's article: a copy of it
+            copy = replace(new("https://copy.example/1", menafn(TEXT), "Copier"), published_at=later, fetched_at=later)
+            saved = await articles.save(conn, copy)
             old = await conn.execute("SELECT id FROM articles WHERE url = 'https://old.example/1'")
             row = await old.fetchone()
             assert row is not None
@@ -102,7 +104,7 @@ def test_story_candidates_are_found_by_any_shared_term_taken_verbatim(database_u
             found = {}
             for term in sorted(odd) + ["obrien", "a", "b", "2013"]:
                 seen = await stories.window(conn, {term}, AT, WINDOW)
-                found[term] = [sid for sid, _ in seen.candidates]
+                found[term] = [sid for sid, _, _ in seen.candidates]
             found["story"] = [story]
             return found
 

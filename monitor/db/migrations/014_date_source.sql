@@ -12,3 +12,11 @@ ALTER TABLE articles
     ADD COLUMN date_source text,
     ADD CONSTRAINT articles_date_source_check
         CHECK (date_source IN ('page-meta', 'feed', 'url', 'page-text', 'fetched')) NOT VALID;
+
+-- Keywords a user removed, by name, so that `newswatch init` does not bring a removed default
+-- keyword back (seeds/keywords.toml is loaded at every init). Adding a keyword of that name again
+-- forgets the removal.
+CREATE TABLE removed_keywords (
+    name       text PRIMARY KEY,
+    removed_at timestamptz NOT NULL DEFAULT now()
+);

@@ -93,11 +93,19 @@ def judge(answer: Any, kind: str | None) -> Verdict | list[tuple[str, str]]:
     return Verdict(answer.url, "feed", f"a feed with {len(items)} item{'s' if len(items) != 1 else ''}")
 
 
+def _key(url: str) -> str:
+    """The URL's canonical form, or the URL itself when it has none (a malformed port, …)."""
+    try:
+        return canonicalise(url)
+    except ValueError:
+        return url
+
+
 async def already_watched(conn: AsyncConnection[Any], url: str) -> str | None:
     """The name of the source that watches this URL already (the same canonical URL), if any."""
-    wanted = canonicalise(url)
+    wanted = _key(url)
     for row in await sources.list_all(conn):
-        if canonicalise(row["url"]) == wanted:
+        if _key(row["url"]) == wanted:
             return str(row["name"])
     return None
 
@@ -129,11 +137,11 @@ async def check_many(
     seen: dict[str, str] = {}
     for i, (name, url, _) in enumerate(wanted):
         other = await already_watched(conn, url)
-        if other is None and canonicalise(url) in seen:
-            other = seen[canonicalise(url)]
+        if other is None and _key(url) in seen:
+            other = seen[_key(url)]
         if other is not None and other != name:
             outcomes[i] = Invalid("url", f"{url} is already watched, as the source {other!r}")
-        seen.setdefault(canonicalise(url), name)
+        seen.setdefault(_key(url), name)
     answers = await fetch(settings, [w[1] for i, w in enumerate(wanted) if outcomes[i] is None], progress)
     discovered: dict[int, str] = {}
     for i, (_, url, kind) in enumerate(wanted):

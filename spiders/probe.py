@@ -45,9 +45,15 @@ class ProbeSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.urls:
-            yield scrapy.Request(
-                url, callback=self.parse, errback=self.failed, dont_filter=True, cb_kwargs={"url": url}
-            )
+            try:
+                request = scrapy.Request(
+                    url, callback=self.parse, errback=self.failed, dont_filter=True, cb_kwargs={"url": url}
+                )
+            except ValueError as exc:  # a URL Scrapy cannot send (a bad port, a bad IPv6 address)
+                self.answers[url] = Answer(url, error=f"not a URL that can be fetched: {exc}")
+                self._answered()
+                continue
+            yield request
 
     async def parse(self, response: Response, url: str) -> None:
         self.answers[url] = Answer(url, response.url, response.status, response_headers(response), response.body)

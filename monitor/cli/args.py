@@ -12,7 +12,11 @@ web_url = validate.web_url
 email = validate.email
 zone = validate.zone
 clock = validate.clock
-language = validate.language
+
+
+def language(text: str) -> str:
+    """A language code as a person types it (`RU` is `ru`); the JSON API takes the code exactly."""
+    return validate.language(text.strip().lower())
 
 
 def moment(text: str, what: str) -> datetime:

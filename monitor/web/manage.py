@@ -312,7 +312,7 @@ def _subscriber_fields(form: FormData) -> dict[str, Any]:
         "send_at": validate.clock(value(form, "at") or "08:00"),
         "tz": validate.zone(value(form, "tz") or "Asia/Baku"),
         "send_empty": value(form, "empty") in ("1", "on", "yes"),
-        "lang": validate.optional_language(value(form, "lang")),
+        "lang": validate.optional_language(value(form, "lang").lower()),  # as a person types it: RU is ru
     }
 
 

@@ -213,10 +213,14 @@ ARTICLE_FILTERS = [
 ]
 
 STORY_FILTERS = [
-    query("since", "first published on or after (YYYY-MM-DD or ISO 8601)"),
-    query("until", "first published before (YYYY-MM-DD or ISO 8601)"),
+    query("since", "first published on or after", DATE),
+    query("until", "first published before", DATE),
     query("keyword", "only stories with an article matched by this watched keyword"),
-    query("lang", "only stories with an article in this language (ISO 639-1), headed by its title"),
+    query(
+        "lang",
+        "only stories with an article in this language (ISO 639-1), headed by its title",
+        {"type": "string", "enum": ["", *sorted(validate.ISO_639_1)]},
+    ),
     *ARTICLE_FILTERS[-2:],
 ]
 
@@ -266,7 +270,7 @@ PATHS: dict[str, Any] = {
     "/api/stories/{id}": {
         "get": {
             "summary": "One story with its timeline: every article that carried it, the first publisher first",
-            "parameters": [path("id", {"type": "integer", "minimum": 1})],
+            "parameters": [path("id", ID)],
             "responses": {
                 **ok("the story", {"$ref": "#/components/schemas/Story"}),
                 "404": {"description": "no such story", "content": {"application/json": {"schema": ERROR}}},

@@ -8,7 +8,8 @@ to a minute or two.
 One check is not asked of every operation: that every request the description allows is
 accepted. Some rules are beyond JSON Schema, so the description allows more than the server: the
 query language's grammar (`q`, `query`), an interval from one minute to 7 days written `15m` or
-`2d` (`every`), keyword names that must exist (`keywords`)."""
+`2d` (`every`), keyword names that must exist (`keywords`, a story filter's `keyword`), and dates of
+the calendar (`since`, `until`: a pattern cannot refuse 31 February or 40 o'clock)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from tests.web.conftest import Served
 
 EXAMPLES = 25  # per operation and mode
-BEYOND_JSON_SCHEMA = {"GET /api/articles", "GET /api/keywords/preview", "POST /api/keywords"} | {
+BEYOND_JSON_SCHEMA = {"GET /api/articles", "GET /api/stories", "GET /api/keywords/preview", "POST /api/keywords"} | {
     "POST /api/sources",
     "POST /api/subscribers",
 }

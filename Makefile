@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test lint bench clean chromium axe
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Newswatch needs Python 3.11 or newer"'
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)  ## embedded PostgreSQL, schema, seeds, then the service on http://127.0.0.1:8000
 	$(BIN)/newswatch run
 
-test: $(STAMP) chromium  ## the whole suite, against a real PostgreSQL, HTTP site and SMTP server
+test: $(STAMP) chromium axe  ## the whole suite, against a real PostgreSQL, HTTP site and SMTP server
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's chromium (never a downloaded browser); installed where apt can,
@@ -25,6 +25,15 @@ chromium:
 	@command -v chromium >/dev/null || \
 	  (command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium could not be installed: the browser tests will be skipped"
+
+# axe-core (the accessibility engine the browser tests inject into each page), from npm, pinned;
+# installed once where npm reaches its registry, else those checks are skipped with the reason.
+AXE_VERSION := 4.11.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe:
+	@test -f $(AXE) || \
+	  (command -v npm >/dev/null && npm install --silent --no-audit --no-fund --no-save --prefix .cache/axe axe-core@$(AXE_VERSION) >/dev/null 2>&1) || \
+	  echo "axe-core could not be installed: the accessibility checks of the browser tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,4 +45,4 @@ bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .newswatch-test
+	rm -rf $(VENV) .newswatch-test .cache

@@ -71,14 +71,22 @@ async def build(
             return None
         carriers = await store.carriers(conn, sorted({r["story"] for r in rows}), now)
         key = await unsubscribe.signing_key(conn, settings)
-    digest = assemble(subscriber["email"], local_date, subscriber["tz"], rows, carriers, subscriber["lang"])
+    digest = assemble(
+        subscriber["email"], local_date, subscriber["tz"], rows, carriers, subscriber["lang"], settings.base_url
+    )
     digest.changes = changes(changed, subscriber["tz"], settings.base_url, local_date.year)
     digest.unsubscribe_url = unsubscribe.url(settings, unsubscribe.token(key, subscriber["id"], subscriber["email"]))
     subject, text, html = render(digest, settings.templates)
     # the same subscriber, day and articles give the same Message-ID, whoever prepares it
     told = f"{sorted(digest.article_ids)}" + (f":{sorted(digest.version_ids)}" if digest.changes else "")
     ident = hashlib.sha256(f"{subscriber['id']}:{local_date}:{told}".encode()).hexdigest()
-    return Prepared(digest, subject, text, html, mailer.message_id(f"digest.{ident[:24]}", settings.mail_from))
+    return Prepared(
+        digest,
+        subject,
+        text,
+        html,
+        mailer.message_id(f"digest.{ident[:24]}", mailer.envelope_sender(settings.mail_from)),
+    )
 
 
 async def prepare(
@@ -95,7 +103,7 @@ async def prepare(
     if prepared is None:
         return None
     message = mailer.build(
-        sender=settings.mail_from,
+        sender=mailer.from_header(settings.mail_from),
         to=subscriber["email"],
         subject=prepared.subject,
         text=prepared.text,
@@ -178,7 +186,12 @@ async def _send_one(pool: AsyncConnectionPool, settings: Settings, row: dict[str
     try:
         async with leases.renewed(renew, settings.lease_s):
             where = await asyncio.to_thread(
-                mailer.deliver, bytes(row["message"]), settings.mail_from, row["email"], settings, name
+                mailer.deliver,
+                bytes(row["message"]),
+                mailer.envelope_sender(settings.mail_from),
+                row["email"],
+                settings,
+                name,
             )
     except mailer.PermanentFailure as exc:
         async with pool.connection() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from monitor.pipeline import canonical
 from monitor.query import parse
+from monitor.query.fold import fold
 from monitor.query.parse import Node, Or
 from monitor.query.snippet import Segment, snippet
 from monitor.store.story_reads import headline as headline_of
@@ -49,6 +51,10 @@ class Story:
     published: datetime | None = None  # its first publication (the original's), in the subscriber's zone
     published_seen: str = ""  # published as the built-in templates show it, "" when unknown
     langs: list[str] = field(default_factory=list)  # every language it was carried in, the original's first
+    lang: str | None = None  # the headline's language (for `lang` on its block)
+    snippet_lang: str | None = None  # the language of the article the snippet is from
+    story_url: str | None = None  # the story's page in the web UI: its timeline, every outlet
+    evidence_url: str | None = None  # the headline article's page, at its evidence
 
     @property
     def original(self) -> Outlet | None:
@@ -59,6 +65,14 @@ class Story:
     def languages(self) -> str:
         """The languages in English words: "English and Russian"."""
         return language_names(tuple(self.langs))
+
+
+@dataclass
+class Section:
+    """The stories of one keyword: each story is in the section of its first keyword only."""
+
+    keyword: str
+    stories: list[Story]
 
 
 @dataclass
@@ -88,6 +102,17 @@ class Digest:
     @property
     def article_ids(self) -> list[int]:
         return [i for s in self.stories for i in s.article_ids]
+
+    @property
+    def sections(self) -> list[Section]:
+        """The stories by keyword, the keyword with the most stories first (as `keyword_counts`),
+        each story once: under the first of its keywords in that order, in the digest's order."""
+        order = {name: i for i, (name, _) in enumerate(self.keyword_counts)}
+        by_keyword: dict[str, list[Story]] = {}
+        for story in self.stories:
+            first = min(story.keywords, key=lambda k: order.get(k, len(order))) if story.keywords else ""
+            by_keyword.setdefault(first, []).append(story)
+        return [Section(k, by_keyword[k]) for k in sorted(by_keyword, key=lambda k: order.get(k, len(order)))]
 
     @property
     def version_ids(self) -> list[int]:
@@ -135,6 +160,39 @@ def _snippet(article_id: int, text: str, queries: tuple[str, ...]) -> list[Segme
     return snippet(text, _tree(queries))
 
 
+def _words(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def after_title(segments: list[Segment], title: str | None) -> list[Segment]:
+    """The snippet without the headline it starts with (pages and feeds often begin their text with
+    the title, and the digest shows the title just above): the segments from the first character
+    after it, when the snippet's text begins with the title's words; else the snippet as it is."""
+    if not title or not segments:
+        return segments
+    text = "".join(t for t, _ in segments)
+    wanted, folded = _words(title), _words(text)
+    if not wanted or not folded.startswith(wanted) or folded[len(wanted) : len(wanted) + 1].isalnum():
+        return segments
+    cut, words_left = 0, len(wanted.split())
+    for m in re.finditer(r"\S+", text):  # the characters of the title's words, however they are spaced
+        words_left -= len(_words(m.group()).split()) or 1
+        cut = m.end()
+        if words_left <= 0:
+            break
+    rest, seen = [], 0
+    for piece, marked in segments:
+        start, seen = seen, seen + len(piece)
+        if seen <= cut:
+            continue
+        rest.append((piece[max(0, cut - start) :], marked))
+    while rest and not rest[0][0].strip(" .:-–—|\n"):
+        rest.pop(0)
+    if rest:
+        rest[0] = (rest[0][0].lstrip(" .:-–—|\n"), rest[0][1])
+    return rest or segments
+
+
 def outlets_of(timeline: Sequence[dict[str, Any]]) -> list[Outlet]:
     """Each outlet of a story's timeline once, in its order (the first publisher first), with its
     first article's link and what that article is (the original, a copy of whom), and every
@@ -161,12 +219,14 @@ def assemble(
     rows: list[dict[str, Any]],
     carriers: Sequence[dict[str, Any]] = (),
     lang: str | None = None,
+    base_url: str | None = None,
 ) -> Digest:
     """Group candidate rows (monitor.store.digests.candidates) by story, each story once with its
     timeline (`carriers`: monitor.store.digests.carriers, every article that carried it, the first
     publisher first): its headline in `lang` when the story has an article in it, else the
     original's; every outlet and language that carried it, the first publisher first. The most
-    widely carried stories first, then the most recent. Counts per keyword are counts of stories."""
+    widely carried stories first, then the most recent. Counts per keyword are counts of stories.
+    With `base_url` (the web app's), each story links to its page and its evidence there."""
     zone = ZoneInfo(tz)
     by_story: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
@@ -193,10 +253,12 @@ def assemble(
         dated = [r["published_at"] for r in everyone if r["published_at"] is not None]
         published = min(dated).astimezone(zone) if dated else None
         outlets = outlets_of(timeline)
+        title = head["title"] or head["url"]
+        story_id = next((r.get("story_id") for r in members if r.get("story_id") is not None), None)
         story = Story(
-            title=head["title"] or head["url"],
+            title=title,
             url=_link(head["url"]),
-            snippet=_snippet(told["id"], told["text"], queries),
+            snippet=after_title(_snippet(told["id"], told["text"], queries), told.get("title") or title),
             first_seen=seen,
             seen=_seen(seen, local_date.year),
             keywords=keywords,
@@ -205,6 +267,10 @@ def assemble(
             published=published,
             published_seen=_seen(published, local_date.year) if published else "",
             langs=list(dict.fromkeys(m["lang"] for m in timeline if m.get("lang"))),
+            lang=head.get("lang"),
+            snippet_lang=told.get("lang"),
+            story_url=f"{base_url.rstrip('/')}/stories/{story_id}" if base_url and story_id is not None else None,
+            evidence_url=f"{base_url.rstrip('/')}/articles/{head['id']}#evidence" if base_url else None,
         )
         ranked.append((len(outlets), when, story))
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)

@@ -8,7 +8,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.policy import SMTP
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from monitor.config import Settings
@@ -86,6 +86,24 @@ def _quoted_printable(body: str) -> bytes:
 
 
 __all__ = ["PermanentFailure", "TemporaryFailure", "build", "deliver", "format_datetime", "message_id"]
+
+
+DISPLAY_NAME = "Newswatch digest"  # the sender's name when NEWSWATCH_MAIL_FROM gives an address alone
+
+
+def from_header(mail_from: str) -> str:
+    """The From header of NEWSWATCH_MAIL_FROM: as given when it names its sender
+    ("Election desk <desk@example.org>"), else the address with DISPLAY_NAME, so that inboxes show
+    who wrote rather than a bare robot address."""
+    name, address = parseaddr(mail_from)
+    if not address:
+        return mail_from
+    return formataddr((name or DISPLAY_NAME, address))
+
+
+def envelope_sender(mail_from: str) -> str:
+    """The bare address of NEWSWATCH_MAIL_FROM, for SMTP's MAIL FROM and the Message-ID's domain."""
+    return parseaddr(mail_from)[1] or mail_from
 
 
 def message_id(key: str, sender: str) -> str:

@@ -60,7 +60,12 @@ def environment(user_folder: str | None = None) -> Environment:
     return env
 
 
-def subject(digest: Digest) -> str:
+SUBJECT_HEADLINES = 2  # the top stories a subject names
+SUBJECT_HEADLINE_CHARS = 60
+
+
+def heading(digest: Digest) -> str:
+    """The digest's title inside the message: the day and the number of stories."""
     n = len(digest.stories)
     day = digest.local_date.strftime("%a %-d %b %Y")
     changed = f"{len(digest.changes)} changed since you were told" if digest.changes else ""
@@ -69,11 +74,31 @@ def subject(digest: Digest) -> str:
     return f"Newswatch digest, {day}: {n} {'story' if n == 1 else 'stories'}" + (f", {changed}" if changed else "")
 
 
+def subject(digest: Digest) -> str:
+    """The heading and the top stories by headline, so the inbox line is the briefing's first
+    line: "Newswatch digest, Wed 7 Feb 2024: 3 stories: Snap election called; Observers arrive in
+    Baku; and 1 more"."""
+    n = len(digest.stories)
+    if n == 0:
+        return heading(digest)
+
+    def short(title: str) -> str:
+        title = " ".join(title.split())
+        if len(title) <= SUBJECT_HEADLINE_CHARS:
+            return title
+        return title[:SUBJECT_HEADLINE_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+    in_order = [story for section in digest.sections for story in section.stories]  # as the reader meets them
+    named = [short(s.title) for s in in_order[:SUBJECT_HEADLINES]]
+    more = f"; and {n - len(named)} more" if n > len(named) else ""
+    return f"{heading(digest)}: {'; '.join(named)}{more}"
+
+
 def render(digest: Digest, user_folder: str | None = None) -> tuple[str, str, str]:
     """(subject, text, html) of the digest."""
     env = environment(user_folder)
     title = subject(digest)
-    context = {"digest": digest, "subject": title}
+    context = {"digest": digest, "subject": title, "heading": heading(digest)}
     try:
         text = env.get_template("digest.txt").render(context)
         template = env.get_template("digest.html")

@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 CONTEXT = ("source", "article", "subscriber", "digest", "due_delay_s")
 
@@ -32,8 +33,16 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    def __init__(self) -> None:
+    """One line per record; a traceback only when `tracebacks` (-v), else the exception's one line."""
+
+    def __init__(self, tracebacks: bool = True) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.tracebacks = tracebacks
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        if self.tracebacks or not ei or ei[1] is None:
+            return super().formatException(ei)
+        return f"  ({type(ei[1]).__name__}: {ei[1]}; run with -v for the traceback)"
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
@@ -41,14 +50,18 @@ class TextFormatter(logging.Formatter):
         return f"{line} [{context}]" if context else line
 
 
-def configure(verbose: bool, fmt: str = "text") -> None:
+def configure(verbose: bool, fmt: str = "text", details: bool | None = None) -> None:
+    """Log to stderr: INFO and up when `verbose`, else warnings. `details` (default: `verbose`, the
+    -v flag) also lets the libraries speak and shows tracebacks; without it a failed fetch is the
+    one line Newswatch writes about it (the service logs its work, but not Scrapy's tracebacks)."""
+    details = verbose if details is None else details
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter(tracebacks=details))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     for name in NOISY:
-        logging.getLogger(name).setLevel(logging.WARNING if verbose else logging.CRITICAL)
+        logging.getLogger(name).setLevel(logging.WARNING if details else logging.CRITICAL)
     # "skipped: maximum number of running instances reached" whenever a poll outlasts a tick (by
     # design), and a line per failed reconnection attempt while the database is down (the
     # scheduler says that once per try, monitor.scheduler.Outage)

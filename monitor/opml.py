@@ -24,7 +24,6 @@ from psycopg import AsyncConnection
 
 from monitor import validate
 from monitor.errors import UsageError
-from monitor.pipeline.canonical import is_web_url
 from monitor.store import sources
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -39,6 +38,8 @@ class Outline:
     lang: str | None = None
     interval_s: int | str | None = None
     position: int = field(default=0, compare=False)  # its number among the file's feeds, for messages
+    category: str | None = None  # the folders it sits in, "World/Politics"
+    enabled: bool = True
 
 
 def name_of(title: str | None, url: str) -> str:
@@ -52,9 +53,13 @@ def name_of(title: str | None, url: str) -> str:
 
 
 def read(data: bytes) -> list[Outline]:
-    """Every outline with an http(s) `xmlUrl`, nested folders flattened; UsageError when not OPML."""
+    """Every feed outline (one with an `xmlUrl`), with the folders it sits in as its category;
+    UsageError when not OPML. An outline whose `xmlUrl` is not http(s) (`javascript:…`) is kept
+    so that the checks refuse it, naming it, rather than dropped unseen."""
     if len(data) > MAX_BYTES:
         raise UsageError(f"sources import: the file is larger than {MAX_BYTES // 1024 // 1024} MiB")
+    if not data.strip():
+        raise UsageError("sources import: the file is empty")
     try:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
@@ -64,21 +69,31 @@ def read(data: bytes) -> list[Outline]:
     if root.tag != "opml":
         raise UsageError(f"sources import: not an OPML file (root element <{root.tag}>)")
     found: list[Outline] = []
-    for node in root.iter("outline"):
-        url = (node.get("xmlUrl") or "").strip()
-        if not is_web_url(url):
-            continue
-        every = node.get("newswatchEvery")
-        found.append(
-            Outline(
-                name=name_of(node.get("title") or node.get("text"), url),
-                url=url,
-                kind=node.get("newswatchKind") or "feed",
-                lang=node.get("language") or None,
-                interval_s=int(every) if every and re.fullmatch(r"\d{1,9}", every) else every,
-                position=len(found) + 1,
+    body = root.find("body")
+
+    def walk(node: Any, folders: tuple[str, ...]) -> None:
+        for child in node.findall("outline"):
+            url = (child.get("xmlUrl") or "").strip()
+            title = " ".join((child.get("title") or child.get("text") or "").split())
+            if not url:  # a folder
+                walk(child, (*folders, title.replace("/", "-")) if title else folders)
+                continue
+            every = child.get("newswatchEvery")
+            found.append(
+                Outline(
+                    name=name_of(title, url),
+                    url=url,
+                    kind=child.get("newswatchKind") or "feed",
+                    lang=child.get("language") or None,
+                    interval_s=int(every) if every and re.fullmatch(r"\d{1,9}", every) else every,
+                    position=len(found) + 1,
+                    category="/".join(folders) or None,
+                    enabled=(child.get("newswatchEnabled") or "true").strip().lower() != "false",
+                )
             )
-        )
+            walk(child, folders)
+
+    walk(body if body is not None else root, ())
     return found
 
 
@@ -102,7 +117,8 @@ def checked(found: list[Outline]) -> list[tuple[str, str, str, int, str | None]]
 
 
 def write(sources: list[dict[str, Any]]) -> str:
-    """The sources as an OPML 2.0 document."""
+    """The sources as an OPML 2.0 document: each category a folder (nested by "/"), a disabled
+    source marked `newswatchEnabled="false"`."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
@@ -112,7 +128,24 @@ def write(sources: list[dict[str, Any]]) -> str:
         "  </head>",
         "  <body>",
     ]
-    for s in sources:
+    open_folders: list[str] = []
+
+    def folders_of(s: dict[str, Any]) -> list[str]:
+        return str(s["category"]).split("/") if s.get("category") else []
+
+    for s in sorted(sources, key=folders_of):  # grouped by folder, in the given order within one
+        folders = folders_of(s)
+        common = 0
+        while common < min(len(open_folders), len(folders)) and open_folders[common] == folders[common]:
+            common += 1
+        while len(open_folders) > common:
+            open_folders.pop()
+            lines.append("    " + "  " * len(open_folders) + "</outline>")
+        for folder in folders[common:]:
+            lines.append(
+                "    " + "  " * len(open_folders) + f"<outline text={quoteattr(folder)} title={quoteattr(folder)}>"
+            )
+            open_folders.append(folder)
         attrs = {
             "text": s["name"],
             "title": s["name"],
@@ -123,18 +156,47 @@ def write(sources: list[dict[str, Any]]) -> str:
         }
         if s.get("lang"):
             attrs["language"] = s["lang"]
-        lines.append("    <outline " + " ".join(f"{k}={quoteattr(v)}" for k, v in attrs.items()) + "/>")
+        if not s.get("enabled", True):
+            attrs["newswatchEnabled"] = "false"
+        indent = "    " + "  " * len(open_folders)
+        lines.append(indent + "<outline " + " ".join(f"{k}={quoteattr(v)}" for k, v in attrs.items()) + "/>")
+    while open_folders:
+        open_folders.pop()
+        lines.append("    " + "  " * len(open_folders) + "</outline>")
     lines += ["  </body>", "</opml>"]
     return "\n".join(lines) + "\n"
 
 
-async def load(conn: AsyncConnection[Any], data: bytes) -> tuple[int, int]:
+async def load(conn: AsyncConnection[Any], data: bytes, settings: Any = None, progress: Any = None) -> tuple[int, int]:
     """Add the document's feeds as sources, all in one transaction or none (UsageError naming each
-    outline refused): (added, skipped because a source of that name exists)."""
+    outline refused): (added, skipped because a source of that name exists). With `settings`,
+    each new source is fetched once first (monitor.sources_check): an outline whose URL is not a
+    feed or sitemap, or is already watched under another name, refuses the file too."""
     found = read(data)
     rows = checked(found)
+    new = [(i, row) for i, row in enumerate(rows) if not await sources.exists(conn, row[0])]
+    if settings is not None and new:
+        from monitor import sources_check
+
+        verdicts = await sources_check.check_many(
+            conn, settings, [(row[0], row[1], None if row[2] == "feed" else row[2]) for _, row in new], progress
+        )
+        refused = [
+            f"outline {found[i].position} ({found[i].name!r}): {v}" for (i, _), v in zip(new, verdicts, strict=True)
+            if isinstance(v, Exception)
+        ]  # fmt: skip
+        if refused:
+            more = f"; and {len(refused) - MAX_REASONS} more" if len(refused) > MAX_REASONS else ""
+            raise UsageError(
+                f"sources import: nothing imported, {len(refused)} of {len(found)} outline(s) refused: "
+                + "; ".join(refused[:MAX_REASONS])
+                + more
+            )
+        for (i, row), v in zip(new, verdicts, strict=True):
+            assert not isinstance(v, Exception)
+            rows[i] = (row[0], v.url, v.kind, row[3], row[4])
     added = 0
     async with conn.transaction():
-        for row in rows:
-            added += await sources.ensure(conn, *row)
+        for outline, row in zip(found, rows, strict=True):
+            added += await sources.ensure(conn, *row, category=outline.category, enabled=outline.enabled)
     return added, len(found) - added

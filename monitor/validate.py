@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo, available_timezones
 
 from monitor.errors import UsageError
@@ -167,3 +167,48 @@ def clock(text: object, field: str = "send time") -> time:
     if not re.fullmatch(CLOCK_PATTERN, value):
         raise Invalid(field, f"not a time of day like 08:00: {_shown(value)}")
     return time.fromisoformat(value)
+
+
+def date_range(since: datetime | None, until: datetime | None) -> None:
+    """A range whose end comes after its start: an inverted one can match nothing, which is a
+    mistake to point out rather than an empty answer."""
+    if since is not None and until is not None and until <= since:
+        raise Invalid("until", f"must be after the start ({since:%Y-%m-%d %H:%M}), got {until:%Y-%m-%d %H:%M}")
+
+
+def moment(text: object, field: str) -> datetime | None:
+    """A date or a moment (`2024-02-07`, ISO 8601); one without a zone is taken as UTC; empty: None."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if not isinstance(text, str):
+        raise Invalid(field, "must be a date (YYYY-MM-DD or ISO 8601)")
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(field, f"not a date (YYYY-MM-DD or ISO 8601): {_shown(text)}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def keyword_name(given: object, query: str) -> str:
+    """The keyword's name: the one given, else the query's first words (at most 40 characters),
+    so that a long query does not become a long name in every digest and list."""
+    if given is not None and not (isinstance(given, str) and not given.strip()):
+        return name(given, "keyword name")
+    text = re.sub(r"\b(?:title|source|lang):", " ", re.sub(r"\blang:\S+", " ", query))
+    text = re.sub(r"(?:^|\s)-(?:\"[^\"]*\"|\S+)", " ", text)  # what it excludes does not name it
+    made = ""
+    for word in re.findall(r"[^\W_]+", text):
+        if word == "OR":
+            continue
+        if len(made) + len(word) + 1 > 40:
+            break
+        made = f"{made} {word}".strip()
+    return name(made or query.strip()[:40], "keyword name")
+
+
+def interval_text(seconds: int) -> str:
+    """An interval as `interval` reads it: 900 → "15m", 3600 → "1h", 5400 → "90m", 86400 → "1d"."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

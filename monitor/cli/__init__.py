@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__, logs
-from monitor.cli import archive, backfill, evidence, manage, service, stories, upkeep, web
+from monitor.cli import archive, backfill, evidence, manage, service, show, stories, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -30,6 +31,7 @@ def build_parser() -> Parser:
     manage.register(sub)
     archive.register(sub)
     stories.register(sub)
+    show.register(sub)
     backfill.register(sub)
     evidence.register(sub)
     evidence.register_recheck(sub)
@@ -38,16 +40,28 @@ def build_parser() -> Parser:
     return parser
 
 
+def _closed_pipe() -> int:
+    """The reader went away (`newswatch search | head`): that is not a failure. Whatever is still
+    buffered goes nowhere, so Python's own flush at exit says nothing either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         logs.configure(args.verbose, args.log_format)
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # here, so that a closed pipe is seen while we can still say nothing
+        return status
     except NewswatchError as exc:
         print(f"newswatch: {exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _closed_pipe()
     except Exception as exc:  # a bug or an unforeseen failure: still one line, the traceback with -v
         if "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv):
             raise

@@ -7,14 +7,16 @@ import json
 import sys
 from typing import Any
 
-from monitor import config, runtime
+from rich.text import Text
+
+from monitor import config, runtime, validate
 from monitor.cli import args as parse
-from monitor.cli.output import csv_rows, jsonable, jsonl, table
+from monitor.cli.output import Col, csv_rows, jsonable, jsonl, table
 from monitor.errors import UsageError
 from monitor.query import parse as parse_query
 from monitor.query.snippet import plain
 from monitor.service import database
-from monitor.store import articles, digests, sources, subscribers
+from monitor.store import articles, digests, names, sources, subscribers
 
 JSON_FIELDS = [
     "id",
@@ -41,7 +43,7 @@ def register(sub: Any) -> None:
     p.add_argument("--since", type=lambda t: parse.moment(t, "--since"), help="published on or after (YYYY-MM-DD)")
     p.add_argument("--until", type=lambda t: parse.moment(t, "--until"), help="published before (YYYY-MM-DD)")
     p.add_argument("--source", help="only this source (outlet name)")
-    p.add_argument("--lang", help="only this language (en, ru, az, …)")
+    p.add_argument("--lang", type=parse.language, help="only this language, an ISO 639-1 code (en, ru, az, …)")
     p.add_argument("--keyword", help="only articles matched by this watched keyword")
     p.add_argument("--include-duplicates", action="store_true", help="also show copies of other articles and seeds")
     p.add_argument("--edited", action="store_true", help="only articles a re-check found edited (see `recheck`)")
@@ -63,6 +65,7 @@ def search(args: argparse.Namespace) -> int:
         raise UsageError("--limit: must be at least 1")
     if args.offset < 0:
         raise UsageError("--offset: must be 0 or more")
+    validate.date_range(args.since, args.until)
     filters = articles.Filters(
         since=args.since,
         until=args.until,
@@ -80,29 +83,44 @@ def search(args: argparse.Namespace) -> int:
 
     async def main() -> list[dict]:
         async with database(settings) as pool, pool.connection() as conn:
+            await names.check(conn, source=args.source, keyword=args.keyword)
             return await articles.search(conn, tree, filters)
 
     rows = runtime.run(main)
+    if args.format == "table":
+        for r in rows:
+            r["article"] = _article_cell(r)
+        table(
+            rows,
+            [Col("id"), Col("published_at", "published"), Col("source", wrap=True, max_width=16), Col("lang"),
+             Col("article", wrap=True)],
+            spaced=True,
+        )  # fmt: skip
+        if not rows:
+            print("(no articles match)", file=sys.stderr)
+        return 0
     for r in rows:
         r["snippet"] = plain(r["snippet"])
     if args.format == "jsonl":
         jsonl([{k: r[k] for k in JSON_FIELDS} for r in rows])
-    elif args.format == "csv":
-        csv_rows(rows, JSON_FIELDS)
     else:
-        for r in rows:
-            r["published"] = r["published_at"].strftime("%Y-%m-%d %H:%M") if r["published_at"] else ""
-            r["dup"] = (
-                ("seed copy of " if r["seed_duplicate"] else "copy of ")
-                + str(r["duplicate_of"])
-                + (f" ({r['similarity']:.0%})" if r["similarity"] is not None else "")
-                if r["duplicate_of"]
-                else ""
-            )
-        table(rows, ["id", "published", "source", "lang", "title", "dup"], widths={"title": 70})
-        if not rows:
-            print("(no articles match)", file=sys.stderr)
+        csv_rows(rows, JSON_FIELDS)
     return 0
+
+
+def _article_cell(r: dict[str, Any]) -> Text:
+    """Title, URL, what it copies (if it does) and the snippet, one under the other."""
+    cell = Text(r["title"] or "(untitled)", style="bold")
+    cell.append("\n" + r["url"], style="cyan")
+    if r["duplicate_of"]:
+        similar = f" ({r['similarity']:.0%})" if r["similarity"] is not None else ""
+        copy = "seed copy of " if r["seed_duplicate"] else "copy of "
+        cell.append(f"\n{copy}{r['duplicate_of']}{similar}", style="yellow")
+    if r["snippet"]:
+        cell.append("\n")
+        for text, marked in r["snippet"]:
+            cell.append(" ".join(text.split("\n")), style="reverse" if marked else "dim")
+    return cell
 
 
 def status(args: argparse.Namespace) -> int:
@@ -122,20 +140,21 @@ def status(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(jsonable(state), ensure_ascii=False, indent=2))
         return 0
+    for r in state["sources"]:
+        r["state"] = sources.state(r)
+        r["source"] = r["name"]
     table(
         state["sources"],
         [
-            "name",
-            "enabled",
-            "last_success_at",
-            "last_error",
-            "consecutive_failures",
-            "next_poll_at",
-            "articles_24h",
-            "share_304",
-            "backlog",
+            Col("source", wrap=True, max_width=24),
+            Col("state"),
+            Col("last_success_at", "last success"),
+            Col("consecutive_failures", "failures"),
+            Col("next_poll_at", "next poll"),
+            Col("articles_24h", "24h"),
+            Col("backlog"),
+            Col("last_error", "last error", wrap=True),
         ],
-        widths={"last_error": 50},
     )
     a, o = state["archive"], state["outbox"]
     print(
@@ -145,7 +164,15 @@ def status(args: argparse.Namespace) -> int:
     print(f"outbox: {o['pending']} pending, {o['sent']} sent, {o['failed']} failed")
     if state["failed_digests"]:
         print("\nfailed digests (most recent first):")
-        table(state["failed_digests"], ["email", "local_date", "attempts", "last_error"], widths={"last_error": 100})
+        table(
+            state["failed_digests"],
+            [
+                Col("email", wrap=True),
+                Col("local_date", "day"),
+                Col("attempts"),
+                Col("last_error", "reason", wrap=True),
+            ],
+        )
     if state["receiving_nothing"]:
         print("\nsubscribers who receive nothing (give them keywords: `newswatch subscribers`):")
         for s in state["receiving_nothing"]:

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from monitor import validate
-from monitor.errors import UsageError
 
 every = validate.interval
 web_url = validate.web_url
@@ -21,8 +20,7 @@ def language(text: str) -> str:
 
 
 def moment(text: str, what: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{what}: not a date (YYYY-MM-DD or ISO 8601): {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    value = validate.moment(text, what.lstrip("-"))
+    if value is None:
+        raise validate.Invalid(what.lstrip("-"), "must not be empty")
+    return value

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 from monitor import config, runtime
 from monitor.cli import args as parse
+from monitor.cli import output
 from monitor.errors import UsageError
 from monitor.service import database
 from monitor.store import sources
@@ -27,26 +28,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=backfill)
 
 
-class Bar:
-    """A one-line progress bar on stderr, redrawn in place."""
-
-    def __init__(self, name: str, width: int = 30):
-        self.name = name
-        self.width = width
-        self.drawn = False
-
-    def __call__(self, done: int, total: int, stored: int) -> None:
-        filled = self.width * done // total if total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        sys.stderr.write(f"\rbackfill {self.name} [{bar}] {done}/{total} days, {stored} articles stored")
-        sys.stderr.flush()
-        self.drawn = True
-
-    def close(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\n")
-
-
 def backfill(args: argparse.Namespace) -> int:
     from spiders.crawl import Window, poll
 
@@ -54,7 +35,6 @@ def backfill(args: argparse.Namespace) -> int:
     if until <= args.since:
         raise UsageError("backfill: --until must be after --since")
     settings = config.load()
-    bar = Bar(args.source)
 
     async def main() -> Any:
         async with database(settings) as pool:
@@ -66,14 +46,32 @@ def backfill(args: argparse.Namespace) -> int:
                     "backfill works for sitemap and spider:… sources "
                     "(add the outlet's sitemap with `newswatch sources add NAME URL --kind sitemap`)"
                 )
-            return await poll(pool, settings, [source], Window(args.since, until, bar))
+            with output.progress(f"backfill {source['name']}") as bar:
 
-    try:
-        stats = runtime.run(main)
-    finally:
-        bar.close()
+                def moved(done: int, total: int, stored: int) -> None:  # a site spider walks day by day
+                    bar.update(completed=done, total=total, note=f"days, {stored} articles stored")
+
+                # a sitemap has no days to count: the bar counts the articles stored so far
+                counting = asyncio.ensure_future(_stored(pool, source["id"], bar, source["kind"] == "sitemap"))
+                try:
+                    return await poll(pool, settings, [source], Window(args.since, until, moved))
+                finally:
+                    counting.cancel()
+
+    stats = runtime.run(main)
     for name, st in stats.items():
         old = f", old {st.old}" if st.old else ""  # stored, published too long before: not news
         line = f"{name}: fetched {st.fetched}, new {st.new}{old}, duplicates {st.duplicates}, errors {len(st.errors)}"
         print(line + (f" ({st.errors[0]})" if st.errors else ""))
     return 0
+
+
+async def _stored(pool: Any, source_id: int, bar: output.Bar, counting: bool) -> None:
+    if not (bar.active and counting):
+        return
+    started = datetime.now(UTC)
+    while True:
+        async with pool.connection() as conn:
+            stored = await sources.stored_since(conn, source_id, started)
+        bar.update(completed=stored, note="articles stored")
+        await asyncio.sleep(0.5)

@@ -6,9 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from monitor import config, opml, runtime
+from rich.text import Text
+
+from monitor import config, opml, runtime, sources_check, validate
 from monitor.cli import args as parse
-from monitor.cli.output import table
+from monitor.cli import output
+from monitor.cli.output import Col, interval, jsonl, table
 from monitor.errors import UsageError
 from monitor.service import database
 from monitor.store import keywords, sources, subscribers
@@ -17,15 +20,17 @@ from monitor.store import keywords, sources, subscribers
 def register(sub: Any) -> None:
     p = sub.add_parser("sources", help="manage sources")
     s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    s.add_parser("list", help="sources with their health").set_defaults(handler=sources_list)
+    q = s.add_parser("list", help="sources with their health, failing ones first")
+    q.add_argument("--format", choices=["table", "jsonl"], default="table")
+    q.set_defaults(handler=sources_list)
     q = s.add_parser("add", help="add a source")
     q.add_argument("name")
     q.add_argument("url", type=parse.web_url)
     q.add_argument(
         "--kind",
-        default="feed",
         help="feed (RSS, Atom, JSON Feed), sitemap (a news sitemap, sitemap index or robots.txt naming one), "
-        "or spider:trend (a Trend section listing); default feed",
+        "or spider:trend (a Trend section listing); default: what the URL turns out to be (a web page "
+        "that declares one feed gives that feed)",
     )
     q.add_argument("--every", type=parse.every, default=900, help="poll interval: 15m, 1h, … (default 15m)")
     q.add_argument(
@@ -33,9 +38,13 @@ def register(sub: Any) -> None:
         type=parse.language,
         help="the source's usual language, an ISO 639-1 code (en, ru, az), used when a page does not tell",
     )
+    q.add_argument(
+        "--no-check", action="store_true", help="add it without fetching it now (the first poll tells what it is)"
+    )
     q.set_defaults(handler=sources_add)
     q = s.add_parser("import", help="add the feeds of an OPML file (sources that exist are left alone)")
     q.add_argument("file", type=Path, metavar="FILE.opml")
+    q.add_argument("--no-check", action="store_true", help="add them without fetching each once first")
     q.set_defaults(handler=sources_import)
     s.add_parser("export", help="write every source as OPML to stdout").set_defaults(handler=sources_export)
     for action, text in (
@@ -52,7 +61,7 @@ def register(sub: Any) -> None:
     s.add_parser("list", help="keywords and how many articles each matched").set_defaults(handler=keywords_list)
     q = s.add_parser("add", help='watch a query (words, "phrases", OR, -exclusion, prefix*, title: source: lang:)')
     q.add_argument("query")
-    q.add_argument("--name", help="a short name (default: the query itself)")
+    q.add_argument("--name", help="a short name (default: the query's first words)")
     q.set_defaults(handler=keywords_add)
     q = s.add_parser("edit", help="give a keyword a new query (its matches are recomputed over the archive)")
     q.add_argument("name")
@@ -109,28 +118,32 @@ def _with_db(work: Any) -> Any:
 def sources_list(args: argparse.Namespace) -> int:
     rows = _with_db(sources.list_all)
     for r in rows:
-        r["every"] = f"{r['every_s'] // 60}m"
-        r["state"] = "disabled" if not r["enabled"] else ("failing" if r["consecutive_failures"] else "ok")
-        r["failures"] = r["consecutive_failures"]
-        r["304"] = "" if r["share_304"] is None else f"{r['share_304']:.0%}"
-        r["24h"] = r["articles_24h"]
+        r["state"] = sources.state(r)
+    rows.sort(key=lambda r: (r["state"] != "failing", r["name"]))  # what needs a look comes first
+    if args.format == "jsonl":
+        jsonl(rows)
+        return 0
+    for r in rows:
+        r["source"] = Text(r["name"], style="bold")
+        r["source"].append(
+            f"\n{r['kind']} {r['url']}" + (f" · in {r['category']}" if r["category"] else ""), style="dim"
+        )
+        if r["last_error"]:
+            r["source"].append(f"\nlast error: {r['last_error']}", style="red")
+        if r["state"] == "failing":
+            r["state"] = f"failing ×{r['consecutive_failures']}"
+        r["every"] = interval(r["interval_s"])  # the interval set; the adapted one is in --format jsonl
     table(
         rows,
         [
-            "name",
-            "kind",
-            "url",
-            "every",
-            "state",
-            "articles",
-            "24h",
-            "304",
-            "last_success_at",
-            "failures",
-            "next_poll_at",
-            "last_error",
+            Col("source", wrap=True, min_width=24),
+            Col("state"),
+            Col("every"),
+            Col("articles_24h", "24h"),
+            Col("last_success_at", "last success"),
+            Col("next_poll_at", "next poll"),
         ],
-        widths={"url": 50, "last_error": 50},
+        spaced=True,
     )
     return 0
 
@@ -141,7 +154,13 @@ def sources_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"sources import: cannot read {args.file}: {exc.strerror}") from None
     opml.checked(opml.read(data))  # a file that cannot be imported is refused before the database is touched
-    added, present = _with_db(lambda c: opml.load(c, data))
+    settings = None if args.no_check else config.load()
+
+    async def work(conn: Any) -> tuple[int, int]:
+        with output.progress("checking feeds") as bar:
+            return await opml.load(conn, data, settings, lambda done, total: bar.update(completed=done, total=total))
+
+    added, present = _with_db(work)
     print(f"imported {args.file}: {added} source(s) added, {present} already present")
     return 0
 
@@ -152,9 +171,24 @@ def sources_export(args: argparse.Namespace) -> int:
 
 
 def sources_add(args: argparse.Namespace) -> int:
-    sources.checked(args.name, args.url, args.kind, args.every, args.lang)  # before the database is touched
-    row = _with_db(lambda c: sources.add(c, args.name, args.url, args.kind, args.every, args.lang))
-    print(f"added source {row['name']} ({row['url']}), polled every {row['interval_s'] // 60} min")
+    # the fields are checked before anything is fetched or the database touched
+    name, url, kind, every, lang = sources.checked(args.name, args.url, args.kind or "feed", args.every, args.lang)
+    settings = config.load()
+
+    async def work(conn: Any) -> tuple[dict, str]:
+        found = "not checked (--no-check)"
+        if not args.no_check:
+            verdict = await sources_check.check(conn, settings, name, url, args.kind)
+            url_added, kind_added, found = verdict.url, verdict.kind, verdict.found
+        else:
+            url_added, kind_added = url, kind
+        return await sources.add(conn, name, url_added, kind_added, every, lang), found
+
+    row, found = _with_db(work)
+    print(
+        f"added source {row['name']} ({row['url']}, {row['kind']}): {found}; "
+        f"polled every {validate.interval_text(row['interval_s'])}"
+    )
     return 0
 
 
@@ -169,7 +203,7 @@ def sources_change(args: argparse.Namespace) -> int:
 
 
 def keywords_list(args: argparse.Namespace) -> int:
-    table(_with_db(keywords.list_all), ["name", "query", "articles"], widths={"query": 80})
+    table(_with_db(keywords.list_all), [Col("name", wrap=True), Col("query", wrap=True), Col("articles")])
     return 0
 
 
@@ -180,8 +214,8 @@ def _print_examples(examples: list) -> None:
 
 
 def keywords_add(args: argparse.Namespace) -> int:
-    name = args.name or args.query.strip()
     keywords.checked(args.query)  # a malformed query is refused before the database is touched
+    name = validate.keyword_name(args.name, args.query)
 
     async def work(conn: Any) -> tuple[int, list]:
         count, examples = await keywords.preview(conn, args.query)
@@ -223,10 +257,21 @@ def subscribers_list(args: argparse.Namespace) -> int:
     for r in rows:
         r["keywords"] = "(all)" if r["keywords"] is None else ", ".join(r["keywords"]) or "(none left)"
         r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
-        r["state"] = "active" if r["active"] else f"unsubscribed {r['unsubscribed_at'] or ''}".strip()
+        r["state"] = ("active" if r["active"] else "unsubscribed") + (", empty days too" if r["send_empty"] else "")
+        r["state"] += ", edits and takedowns too" if r.get("changes") else ""
         if r["active"] and r["receives_nothing"]:
             r["state"] = "receives nothing: no keyword to match"
-    table(rows, ["email", "keywords", "at", "lang", "send_empty", "changes", "state", "last_sent"])
+    table(
+        rows,
+        [
+            Col("email", wrap=True, min_width=20),
+            Col("keywords", wrap=True),
+            Col("at"),
+            Col("lang"),
+            Col("state", wrap=True),
+            Col("last_sent", "last sent", wrap=True),
+        ],
+    )
     return 0
 
 

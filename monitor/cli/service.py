@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor import config, runtime, seeds
+from monitor.cli import output
 from monitor.cli.args import email
 from monitor.errors import UsageError
 from monitor.service import database
@@ -84,25 +85,40 @@ def poll(args: argparse.Namespace) -> int:
         async with database(settings) as pool:
             async with pool.connection() as conn:
                 chosen = await sources.enabled(conn, args.sources)
-            return await poll_sources(pool, settings, chosen)
+            with output.progress("poll", total=len(chosen)) as bar:
+                watching = asyncio.ensure_future(_answered(pool, [s["id"] for s in chosen], bar))
+                try:
+                    return await poll_sources(pool, settings, chosen)
+                finally:
+                    watching.cancel()
 
     stats = runtime.run(main)
-    failed = 0
     for name, st in stats.items():
         old = f", old {st.old}" if st.old else ""  # stored, published too long before: not news
         line = f"{name}: fetched {st.fetched}, new {st.new}{old}, duplicates {st.duplicates}, errors {len(st.errors)}"
         if st.errors:
             line += f" ({st.errors[0]})"
-            failed += 1
         print(line)
     return 0
+
+
+async def _answered(pool: Any, source_ids: list[int], bar: output.Bar) -> None:
+    """Move the poll's bar as its sources record their outcome (only drawn on a terminal)."""
+    if not bar.active:
+        return
+    started = datetime.now(UTC)
+    while True:
+        async with pool.connection() as conn:
+            bar.update(completed=await sources.polled_since(conn, source_ids, started))
+        await asyncio.sleep(0.5)
 
 
 def run(args: argparse.Namespace) -> int:
     from monitor import logs
     from monitor.cli.web import listen
 
-    logs.configure(True, args.log_format)  # the service says what it does, unlike one-shot commands
+    # the service says what it does, unlike one-shot commands; the libraries' tracebacks only with -v
+    logs.configure(True, args.log_format, details=args.verbose)
     settings = config.load()
     # the port is taken before anything starts: a busy one is a one-line error (exit 2), not a
     # service that said "serving" and then died with uvicorn's own exit status

@@ -8,7 +8,7 @@ from typing import Any
 
 from monitor import config, runtime
 from monitor.cli import args as parse
-from monitor.cli.output import jsonl, table
+from monitor.cli.output import Col, jsonl, table
 from monitor.errors import UsageError
 from monitor.service import database
 from monitor.store import story_reads
@@ -50,12 +50,18 @@ def stories(args: argparse.Namespace) -> int:
         jsonl(rows)
         return 0
     for r in rows:
-        r["first_published"] = r["first_published"].strftime("%Y-%m-%d %H:%M") if r["first_published"] else ""
         r["original"] = r["original"]["outlet"] if r["original"] else ""
     table(
         rows,
-        ["id", "first_published", "original", "outlets", "langs", "articles", "headline"],
-        widths={"outlets": 40, "headline": 70},
+        [
+            Col("id"),
+            Col("first_published", "first published"),
+            Col("original", wrap=True, max_width=20),
+            Col("outlets", wrap=True, max_width=30),
+            Col("langs", wrap=True),
+            Col("articles"),
+            Col("headline", wrap=True),
+        ],
     )
     if not rows:
         print("(no stories match)", file=sys.stderr)

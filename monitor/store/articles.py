@@ -313,3 +313,9 @@ async def totals(conn: AsyncConnection[Any]) -> Row:
     row = await cur.fetchone()
     assert row is not None
     return row
+
+
+def filter_clauses(f: Filters) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (on `articles a`) and their values of a search's filters, for a count
+    of the same search (monitor.store.home)."""
+    return _filters(f)

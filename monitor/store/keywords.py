@@ -100,9 +100,17 @@ async def ensure(conn: AsyncConnection[Any], name: str, query: str, replaces: Se
     return "kept"
 
 
-async def preview(conn: AsyncConnection[Any], query: str, days: int = 30) -> tuple[int, list[Row]]:
-    """How many articles published in the last `days` the query matches, and the three newest of
-    them: by publication, so an archive item stored today is not counted as this month's."""
+async def get(conn: AsyncConnection[Any], name: str) -> Row:
+    row = await (await conn.execute("SELECT * FROM keywords WHERE name = %s", (name,))).fetchone()
+    if row is None:
+        raise UsageError(f"keywords: no keyword named {name!r} (see `newswatch keywords list`)")
+    return row
+
+
+async def preview(conn: AsyncConnection[Any], query: str, days: int = 30, examples: int = 3) -> tuple[int, list[Row]]:
+    """How many articles published in the last `days` the query matches, and the newest `examples`
+    of them (id, title, outlet as `source`, published_at, url, lang, text): by publication, so an
+    archive item stored today is not counted as this month's."""
     condition, params = compile_sql(checked(query))
     recent = "a.published_at > now() - make_interval(days => %s) AND a.duplicate_of IS NULL AND "
     cur = await conn.execute(
@@ -111,12 +119,12 @@ async def preview(conn: AsyncConnection[Any], query: str, days: int = 30) -> tup
     count = (await cur.fetchone() or {"n": 0})["n"]
     cur = await conn.execute(
         (
-            "SELECT a.id, a.title, a.outlet AS source, a.published_at FROM articles a WHERE "
+            "SELECT a.id, a.title, a.outlet AS source, a.published_at, a.url, a.lang, a.text FROM articles a WHERE "
             + recent
             + condition
-            + " ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT 3"
+            + " ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT %s"
         ).encode(),
-        [days, *params],
+        [days, *params, examples],
     )
     return count, await cur.fetchall()
 

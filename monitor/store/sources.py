@@ -16,6 +16,16 @@ Row = dict[str, Any]
 MAX_BACKOFF_S = 6 * 3600
 
 
+def state(row: Row) -> str:
+    """A source's state in one word, the same in the CLI and the web: `disabled`, `failing` (its
+    last poll failed), `ok` (its last poll worked), or `new` (never polled yet)."""
+    if not row["enabled"]:
+        return "disabled"
+    if row["consecutive_failures"]:
+        return "failing"
+    return "ok" if row["last_success_at"] else "new"
+
+
 def checked(
     name: str, url: str, kind: str = "feed", interval_s: int | str = 900, lang: str | None = None
 ) -> tuple[str, str, str, int, str | None]:
@@ -47,17 +57,30 @@ async def add(
 
 
 async def ensure(
-    conn: AsyncConnection[Any], name: str, url: str, kind: str = "feed", interval_s: int = 900, lang: str | None = None
+    conn: AsyncConnection[Any],
+    name: str,
+    url: str,
+    kind: str = "feed",
+    interval_s: int = 900,
+    lang: str | None = None,
+    *,
+    category: str | None = None,
+    enabled: bool = True,
 ) -> bool:
-    """Add the source unless one of that name exists; True when added (for idempotent seeding)."""
+    """Add the source unless one of that name exists; True when added (for idempotent seeding).
+    `category`: its folder (an OPML import's); `enabled`: whether it is polled."""
     if kind != "seed":  # the seed articles' own source, made by monitor.seeds, is never polled
         name, url, kind, interval_s, lang = checked(name, url, kind, interval_s, lang)
     cur = await conn.execute(
-        "INSERT INTO sources (name, url, kind, interval_s, lang) VALUES (%s, %s, %s, %s, %s)"
+        "INSERT INTO sources (name, url, kind, interval_s, lang, category, enabled) VALUES (%s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (name) DO NOTHING RETURNING id",
-        (name, url, kind, interval_s, lang),
+        (name, url, kind, interval_s, lang, category, enabled),
     )
     return await cur.fetchone() is not None
+
+
+async def exists(conn: AsyncConnection[Any], name: str) -> bool:
+    return await (await conn.execute("SELECT 1 FROM sources WHERE name = %s", (name,))).fetchone() is not None
 
 
 async def get(conn: AsyncConnection[Any], name: str) -> Row:
@@ -245,3 +268,21 @@ async def known_urls(conn: AsyncConnection[Any], source_id: int) -> set[str]:
     """Every canonical URL stored from this source (sitemaps and site spiders skip them)."""
     cur = await conn.execute("SELECT url FROM articles WHERE source_id = %s", (source_id,))
     return {r["url"] for r in await cur.fetchall()}
+
+
+async def polled_since(conn: AsyncConnection[Any], source_ids: list[int], since: Any) -> int:
+    """How many of these sources have recorded a poll's outcome since `since` (a poll's progress)."""
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM sources WHERE id = ANY(%s) AND last_polled_at >= %s", (source_ids, since)
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def stored_since(conn: AsyncConnection[Any], source_id: int, since: Any) -> int:
+    """How many articles of this source were stored since `since` (a backfill's progress)."""
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM articles WHERE source_id = %s AND stored_at >= %s", (source_id, since)
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0

@@ -8,6 +8,7 @@ from typing import Any, LiteralString
 from psycopg import AsyncConnection, errors
 
 from monitor.errors import Conflict, UsageError
+from monitor.validate import Invalid
 from monitor.validate import email as checked_email
 from monitor.validate import language as checked_language
 from monitor.validate import zone as checked_zone
@@ -49,7 +50,41 @@ async def add(
                 (row["id"], name),
             )
             if await cur.fetchone() is None:
-                raise UsageError(f"subscribers: no keyword named {name!r} (see `newswatch keywords list`)")
+                raise Invalid("keywords", f"no keyword named {name!r}")
+    return row
+
+
+async def update(
+    conn: AsyncConnection[Any],
+    email: str,
+    keywords: list[str] | None,
+    send_at: time,
+    tz: str,
+    send_empty: bool = False,
+    lang: str | None = None,
+) -> Row:
+    """Change what `email` is sent and when, by the same checks as `add`; the digests already sent
+    stay as they were."""
+    tz = checked_zone(tz)
+    lang = checked_language(lang) if lang is not None else None
+    async with conn.transaction():
+        cur = await conn.execute(
+            "UPDATE subscribers SET all_keywords = %s, send_at = %s, tz = %s, send_empty = %s, lang = %s"
+            " WHERE email = %s RETURNING *",
+            (keywords is None, send_at, tz, send_empty, lang, email),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            raise UsageError(f"subscribers: no subscriber {email!r} (see `newswatch subscribers list`)")
+        await conn.execute("DELETE FROM subscriber_keywords WHERE subscriber_id = %s", (row["id"],))
+        for name in keywords or []:
+            cur = await conn.execute(
+                "INSERT INTO subscriber_keywords (subscriber_id, keyword_id)"
+                " SELECT %s, id FROM keywords WHERE name = %s RETURNING keyword_id",
+                (row["id"], name),
+            )
+            if await cur.fetchone() is None:
+                raise Invalid("keywords", f"no keyword named {name!r}")
     return row
 
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from monitor import validate
+from monitor import sources_check, validate
 from monitor.errors import UsageError
 from monitor.query.snippet import plain
 from monitor.store import articles, digests, keywords, sources, subscribers
@@ -162,8 +162,8 @@ async def add_keyword(request: Request) -> Response:
     data = await body(request)
     query = field(data, "query", required=True)
     assert query is not None
-    name = field(data, "name") or query.strip()
     keywords.checked(query)
+    name = validate.keyword_name(field(data, "name"), query)
     async with pool(request).connection() as conn:
         count, _ = await keywords.preview(conn, query)
         row = await keywords.add(conn, name, query)
@@ -202,9 +202,20 @@ async def add_source(request: Request) -> Response:
     name = field(data, "name", required=True)
     url = field(data, "url", required=True)
     every = validate.interval(field(data, "every") or "15m", "every")
+    kind = field(data, "kind")
+    check = data.get("check", True)
+    if not isinstance(check, bool):
+        raise UsageError("check: must be true or false")
+    name, url, kind_or_feed, every, lang = sources.checked(
+        name or "", url or "", kind or "feed", every, field(data, "lang")
+    )
+    found = None
     async with pool(request).connection() as conn:
-        row = await sources.add(conn, name or "", url or "", field(data, "kind") or "feed", every, field(data, "lang"))
-    return reply({"source": source_view(row)}, 201)
+        if check:  # fetched once and judged before it is added (monitor.sources_check)
+            verdict = await sources_check.check(conn, request.app.state.settings, name, url, kind)
+            url, kind_or_feed, found = verdict.url, verdict.kind, verdict.found
+        row = await sources.add(conn, name, url, kind_or_feed, every, lang)
+    return reply({"source": source_view(row), "found": found}, 201)
 
 
 async def remove_source(request: Request) -> Response:

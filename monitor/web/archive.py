@@ -8,7 +8,7 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from monitor.query.snippet import snippet
-from monitor.store import articles, coverage, story_reads
+from monitor.store import article_reads, articles, coverage, names
 from monitor.store import evidence as evidence_store
 from monitor.web import evidence
 from monitor.web.params import Search
@@ -23,6 +23,7 @@ class Results:
 
 
 async def find(conn: AsyncConnection[Any], search: Search) -> Results:
+    await names.check(conn, source=search.filters.source, keyword=search.filters.keyword)
     rows = await articles.search(conn, search.tree, search.filters)
     more = len(rows) > search.limit
     rows = rows[: search.limit]
@@ -34,16 +35,20 @@ async def find(conn: AsyncConnection[Any], search: Search) -> Results:
 
 
 async def article(conn: AsyncConnection[Any], article_id: int) -> Row | None:
-    """The article with `story` (its story's timeline, see monitor.store.story_reads.members: every
-    article that carried it, with outlet, language, times and what each copy reproduces),
-    `copies` (its republications), `versions` (monitor.web.evidence), `removed_at`, `edited_at` and
-    its next re-check."""
-    row = await articles.get(conn, article_id)
+    """The article with its story's timeline and its republications (monitor.store.article_reads),
+    `versions` (monitor.web.evidence), `removed_at`, `edited_at` and its next re-check."""
+    row = await article_reads.article(conn, article_id)
     if row is None:
         return None
-    timeline = await story_reads.members(conn, [row["story_id"]]) if row["story_id"] is not None else []
-    row["story"] = [story_reads.article(m) for m in timeline]
-    row["copies"] = await articles.copies(conn, article_id)
     row["versions"] = await evidence.versions(conn, article_id)
     row.update(await evidence_store.state(conn, article_id))
     return row
+
+
+def by_story(rows: list[Row]) -> list[list[Row]]:
+    """A page of results grouped by story, in the order each story first appears; an article in
+    no story is a group of its own."""
+    groups: dict[object, list[Row]] = {}
+    for r in rows:
+        groups.setdefault(r["story_id"] if r["story_id"] is not None else ("article", r["id"]), []).append(r)
+    return list(groups.values())

@@ -30,9 +30,10 @@ def wants_json(request: Request) -> bool:
 def answer(request: Request, status: int, message: str) -> Response:
     if wants_json(request):
         return JSONResponse({"error": message}, status_code=status)
+    from monitor.web.forms import words
     from monitor.web.render import render
 
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    return render(request, "error.html", {"status": status, "message": words(message)}, status=status)
 
 
 async def on_http(request: Request, exc: Exception) -> Response:

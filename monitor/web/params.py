@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.datastructures import QueryParams
 
+from monitor import validate
 from monitor.errors import UsageError
 from monitor.query import Node, parse
-from monitor.store.articles import Filters
+from monitor.store.articles import SORTS, Filters
 
 MAX_LIMIT = 200
 TRUE = ("1", "true", "yes", "on")
@@ -37,15 +38,9 @@ NUMBER_PATTERN = r"^-?[0-9]{1,19}$"
 
 
 def moment(text: str, name: str) -> datetime | None:
-    if not text:
-        return None
-    try:
-        if not re.fullmatch(DATE_PATTERN, text):
-            raise ValueError(text)
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{name}: not a date (YYYY-MM-DD or ISO 8601): {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if text and not re.fullmatch(DATE_PATTERN, text):  # what the OpenAPI schema promises
+        raise validate.Invalid(name, f"not a date (YYYY-MM-DD or ISO 8601): {text!r}")
+    return validate.moment(text, name)
 
 
 def flag(text: str | None, name: str) -> bool:
@@ -76,6 +71,13 @@ def text(params: QueryParams | dict[str, Any], name: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def sort(text: str | None) -> str:
+    value = (text or "newest").strip() or "newest"
+    if value not in SORTS:
+        raise validate.Invalid("sort", f"one of: {', '.join(SORTS)}, got {text!r}")
+    return value
+
+
 def search(params: QueryParams, default_limit: int = 50) -> Search:
     """The search a query string asks for: q, since, until, source, lang, keyword,
     include_duplicates, edited, removed, limit, offset."""
@@ -83,13 +85,16 @@ def search(params: QueryParams, default_limit: int = 50) -> Search:
     tree = parse(query)
     limit = number(params.get("limit"), "limit", default_limit, 1, MAX_LIMIT)
     offset = number(params.get("offset"), "offset", 0, 0, 1_000_000)
+    since, until = moment(params.get("since", ""), "since"), moment(params.get("until", ""), "until")
+    validate.date_range(since, until)
     filters = Filters(
-        since=moment(params.get("since", ""), "since"),
-        until=moment(params.get("until", ""), "until"),
+        since=since,
+        until=until,
         source=text(params, "source"),
-        lang=text(params, "lang"),
+        lang=validate.optional_language(text(params, "lang"), "lang"),
         keyword=text(params, "keyword"),
         include_duplicates=flag(params.get("include_duplicates"), "include_duplicates"),
+        sort=sort(params.get("sort")),
         edited=flag(params.get("edited"), "edited"),
         removed=flag(params.get("removed"), "removed"),
         # one more than asked, to know whether a next page exists

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from monitor.pipeline.canonical import is_web_url
+from monitor.validate import interval_text
 from monitor.web.security import signed_in
 
 
@@ -38,7 +39,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(web_link=web_link, when=when, paragraphs=paragraphs)
+    env.filters.update(web_link=web_link, when=when, paragraphs=paragraphs, every=interval_text, pair=lambda v: (v, v))
     return env
 
 

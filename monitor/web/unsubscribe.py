@@ -6,27 +6,27 @@ https://www.rfc-editor.org/rfc/rfc8058"""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
 from alerts import unsubscribe
 from monitor import config
 from monitor.store import subscribers
-
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Newswatch: {title}</title></head>
-<body style="font-family:Arial,Helvetica,sans-serif;max-width:600px;margin:40px auto;padding:0 16px;color:#222">
-<h1 style="font-size:20px">{title}</h1>{body}</body></html>"""
+from monitor.web.render import render
 
 
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(PAGE.format(title=escape(title), body=body), status_code=status)
+def _page(
+    request: Request, title: str, body: str, email: str | None = None, ask: bool = False, status: int = 200
+) -> Response:
+    """The reader's page, in the site's style (a plain page looked like phishing): what this is,
+    for which address, and the one button."""
+    return render(
+        request, "unsubscribe.html", {"heading": title, "body": body, "email": email, "ask": ask}, status=status
+    )
 
 
 def routes(pool: AsyncConnectionPool, settings: config.Settings | None = None) -> list[Route]:
@@ -46,30 +46,36 @@ def routes(pool: AsyncConnectionPool, settings: config.Settings | None = None) -
             key = await unsubscribe.signing_key(conn, settings)
         return row if unsubscribe.verify(key, token, row["id"], row["email"]) else None
 
-    def invalid() -> HTMLResponse:
-        return _page("Link not valid", "<p>This unsubscribe link is not valid, or its address was removed.</p>", 404)
-
-    async def confirm(request: Request) -> HTMLResponse:
-        row = await subscriber(request)
-        if row is None:
-            return invalid()
-        email = escape(row["email"])
-        if not row["active"]:
-            return _page("Already unsubscribed", f"<p>{email} no longer receives the Newswatch digest.</p>")
+    def invalid(request: Request) -> Response:
         return _page(
-            "Unsubscribe?",
-            f"<p>Stop sending the daily Newswatch digest to <b>{email}</b>?</p>"
-            '<form method="post"><button type="submit" name="List-Unsubscribe" value="One-Click"'
-            ' style="font-size:16px;padding:8px 16px">Unsubscribe</button></form>',
+            request,
+            "Link not valid",
+            "This unsubscribe link is not valid, or its address was removed. Nothing was changed.",
+            status=404,
         )
 
-    async def unsubscribe_now(request: Request) -> HTMLResponse:
+    async def confirm(request: Request) -> Response:
         row = await subscriber(request)
         if row is None:
-            return invalid()
+            return invalid(request)
+        if not row["active"]:
+            return _page(request, "Already unsubscribed", "This address no longer receives the digest.", row["email"])
+        return _page(
+            request,
+            "Unsubscribe?",
+            "Stop sending the daily Newswatch digest to this address? Nothing else is needed: no account, "
+            "no password. The digests already sent stay in your mailbox.",
+            row["email"],
+            ask=True,
+        )
+
+    async def unsubscribe_now(request: Request) -> Response:
+        row = await subscriber(request)
+        if row is None:
+            return invalid(request)
         async with pool.connection() as conn:
             await subscribers.unsubscribe(conn, row["id"])
-        return _page("Unsubscribed", f"<p>{escape(row['email'])} will receive no more Newswatch digests.</p>")
+        return _page(request, "Unsubscribed", "This address will receive no more Newswatch digests.", row["email"])
 
     return [
         Route("/unsubscribe/{token}", confirm, methods=["GET"]),

@@ -76,7 +76,7 @@ def test_a_storage_failure_is_recorded_on_its_source_and_shown(cli: Cli, site: S
     source = next(s for s in status["sources"] if s["name"] == "Refused")
     assert source["last_error"].startswith("store: could not save ") and "no_story_1" in source["last_error"]
     assert source["consecutive_failures"] == 1
-    assert "store: could not save" in cli("sources", "list").stdout
+    assert "store: could not save" in cli("sources", "list", COLUMNS="250").stdout
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT body_sha256 FROM sources WHERE name = 'Refused'").fetchone() == (None,)
         conn.execute("ALTER TABLE articles DROP CONSTRAINT no_story_1")

@@ -70,7 +70,7 @@ def test_a_second_crash_is_not_followed_by_a_third_copy_and_status_says_why(
     assert "1 failed" in cli("digest", "send", expect=1, **smtp).stdout
     assert len(mailbox.messages) == 2
 
-    out = cli("status").stdout
+    out = cli("status", COLUMNS="250").stdout  # the reason on one line
     assert "outbox: 0 pending, 0 sent, 1 failed" in out
     assert ANALYST in out and "stopped twice in the middle of sending" in out
     state = json.loads(cli("status", "--format", "json").stdout)

@@ -44,12 +44,12 @@ def test_a_subscriber_who_can_receive_nothing_is_shown_as_such(cli: Cli, databas
             "DELETE FROM subscriber_keywords WHERE subscriber_id ="
             " (SELECT id FROM subscribers WHERE email = 'left-with-nothing@example.org')"
         )
-    listed = cli("subscribers", "list").stdout
+    listed = cli("subscribers", "list", COLUMNS="250").stdout  # each subscriber on one line
     line = next(x for x in listed.splitlines() if x.startswith("left-with-nothing@"))
     assert "(none left)" in line and "receives nothing" in line and "(all)" not in line
     assert "receives nothing" not in next(x for x in listed.splitlines() if x.startswith("fine@"))
 
-    status = cli("status").stdout
+    status = cli("status", COLUMNS="250").stdout
     assert "subscribers who receive nothing" in status and "left-with-nothing@example.org: no keyword left" in status
     state = json.loads(cli("status", "--format", "json").stdout)
     assert state["receiving_nothing"] == [{"email": "left-with-nothing@example.org", "why": "no keyword left"}]

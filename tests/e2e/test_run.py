@@ -57,7 +57,7 @@ def watch(proc: subprocess.Popen, port: int, log) -> None:  # type: ignore[type-
 
 def test_run_once_polls_and_exits(cli: Cli, site) -> None:  # type: ignore[no-untyped-def]
     cli("init")
-    cli("sources", "add", "Courier", site.url("/feed.rss"))
+    cli("sources", "add", "Courier", site.url("/feed.rss"), "--no-check")  # the hits counted are the run's
     for name in ("Trend", "APA", "AZERTAC", "Report", "Azernews", "OC Media", "JAMnews", "Civil.ge"):
         cli("sources", "disable", name)  # unreachable from here; keep the run short
     cli("run", "--once")

@@ -11,7 +11,7 @@ import pytest
 
 from alerts.digest import Digest, assemble
 from alerts.inline import BUILT_IN, INLINER, inline_template
-from alerts.render import environment, render, subject, wrap
+from alerts.render import environment, heading, render, subject, wrap
 from monitor.errors import NewswatchError
 
 
@@ -64,7 +64,7 @@ def as_before(d: Digest) -> str:
     """The HTML made the way it was before the built-in template was inlined at load time: the
     template as written, rendered, then every message inlined."""
     template = environment(None).from_string((BUILT_IN / "digest.html").read_text())
-    return INLINER.inline(template.render(digest=d, subject=subject(d)))
+    return INLINER.inline(template.render(digest=d, subject=subject(d), heading=heading(d)))
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_a_user_template_folder_replaces_the_built_in_parts_it_has(tmp_path: Pat
     subject, text, html = render(digest("<i>Turnout</i> in the election"), str(tmp_path))
     assert '<p style="color: #123456;">Ours: &lt;i&gt;Turnout&lt;/i&gt; in the election</p>' in html
     assert "1. <i>Turnout</i> in the election" in text  # no digest.txt there: the built-in one
-    assert subject == "Newswatch digest, Wed 7 Feb 2024: 1 story"
+    assert subject == "Newswatch digest, Wed 7 Feb 2024: 1 story: <i>Turnout</i> in the election"
 
 
 @pytest.mark.parametrize(

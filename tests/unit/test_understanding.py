@@ -205,7 +205,13 @@ def test_opml_round_trip_and_nested_folders() -> None:
     ]
     nested = b'<opml version="1.0"><body><outline text="News"><outline text="A" xmlUrl="http://a.az/rss"/>'
     nested += b'<outline text="bad" xmlUrl="javascript:x"/></outline></body></opml>'
-    assert opml.read(nested) == [opml.Outline("A", "http://a.az/rss")]
+    # the folder is the category; a javascript: outline is read, for the checks to refuse it by name
+    assert opml.read(nested) == [
+        opml.Outline("A", "http://a.az/rss", category="News"),
+        opml.Outline("bad", "javascript:x", category="News"),
+    ]
+    with pytest.raises(UsageError, match=r"outline 2 \('bad'\): url: not an http\(s\) URL"):
+        opml.checked(opml.read(nested))
 
 
 @pytest.mark.parametrize(

@@ -34,14 +34,17 @@ def need_chromium() -> None:
 
 
 @contextmanager
-def browsing() -> Iterator[Any]:
-    """A page of a fresh browser; no script error or dialog may happen on it."""
+def browsing(width: int = 1280, height: int = 900, bypass_csp: bool = False) -> Iterator[Any]:
+    """A page of a fresh browser; no script error or dialog may happen on it. `bypass_csp`: let
+    the test inject a script (axe-core) into pages whose policy allows none."""
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, java_script_enabled=True, bypass_csp=bypass_csp
+        )
         page = context.new_page()
         page.set_default_timeout(5000)
         errors: list[str] = []

@@ -49,11 +49,12 @@ async def test_the_api_refuses_with_409_naming_them_then_forces(open_web: Web) -
 async def test_the_keywords_page_says_who_would_receive_nothing_and_offers_to_force(open_web: Web) -> None:  # noqa: F811
     await subscribe(open_web, "only@example.org", ["election"])
     async with open_web.client() as c:
-        r = await c.post("/keywords", data={"action": "remove", "name": "election"})
+        # the answer to "Remove the keyword?" (the page asks first)
+        r = await c.post("/keywords", data={"action": "remove", "name": "election", "confirm": "yes"})
         assert r.status_code == 400
         assert "only@example.org" in r.text and "would receive nothing" in r.text
         assert 'id="force-remove"' in r.text and 'name="force" value="yes"' in r.text
-        r = await c.post("/keywords", data={"action": "remove", "name": "election", "force": "yes"})
+        r = await c.post("/keywords", data={"action": "remove", "name": "election", "force": "yes", "confirm": "yes"})
         assert r.status_code == 200
         assert "they now receive every keyword" in r.text and 'id="force-remove"' not in r.text
         r = await c.get("/subscribers")

@@ -1,4 +1,4 @@
-"""Loading `seeds/`: the seed articles, the default sources and the default keywords. Idempotent."""
+"""Loading a watch (the built-in one, `monitor/watch/`): the seed articles, the default sources and the default keywords. Idempotent."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from monitor.query.fold import fold
 from monitor.query.match import Doc
 from monitor.store import articles, fingerprints, keywords, sources, templates
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parent / "watch"  # package data: a plain `pip install` has it
 SEED_SOURCE = "seeds"
 _DATE_HEADER = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*")
 

@@ -21,7 +21,9 @@ from monitor.store import sources, subscribers
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("init", help="create or upgrade the schema and load seeds/ (idempotent)")
+    p = sub.add_parser(
+        "init", help="create or upgrade the schema and load the seeds, sources and keywords of the watch (idempotent)"
+    )
     p.set_defaults(handler=init)
 
     p = sub.add_parser("run", help="the service: scheduled polls, daily digests and the web UI")
@@ -72,7 +74,7 @@ def init(args: argparse.Namespace) -> int:
     if loaded.kept:
         print(
             f"default keywords you changed, left as you wrote them: {', '.join(loaded.kept)} "
-            "(seeds/keywords.toml has this version's query; `newswatch keywords edit NAME QUERY` to take it)"
+            "(the watch's keywords.toml has this version's query; `newswatch keywords edit NAME QUERY` to take it)"
         )
     return 0
 

@@ -1,4 +1,5 @@
-"""Loading a watch (the built-in one, `monitor/watch/`): the seed articles, the default sources and the default keywords. Idempotent."""
+"""Loading a watch (the built-in one is `monitor/watch/`): the seed articles, the default sources and
+the default keywords. Idempotent."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__, logs
-from monitor.cli import archive, backfill, manage, service, stories, upkeep, web
+from monitor.cli import archive, backfill, manage, seeds, service, stories, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -30,6 +30,7 @@ def build_parser() -> Parser:
     manage.register(sub)
     archive.register(sub)
     stories.register(sub)
+    seeds.register(sub)
     backfill.register(sub)
     upkeep.register(sub)
     web.register(sub)

@@ -60,14 +60,21 @@ def register(sub: Any) -> None:
 def init(args: argparse.Namespace) -> int:
     settings = config.load()
 
+    watch = seeds.folder(settings)
+    seeds.read(watch)  # a malformed file is refused before the database is touched
+
     async def main() -> seeds.Loaded:
-        async with database(settings, upgrade=True) as pool, pool.connection() as conn:
-            return await seeds.load(conn)
+        async with database(settings, upgrade=True) as pool:
+            async with pool.connection() as conn:
+                loaded = await seeds.load(conn, watch)
+            await seeds.rewrite(pool, settings, loaded.withdrawn)
+            return loaded
 
     loaded = runtime.run(main)
     print(
         f"schema current; seeds loaded: {loaded.articles} articles, {loaded.sources} sources, "
         f"{loaded.keywords} keywords added"
+        + (f"; {loaded.copies} stored article(s) found reproducing the new seeds" if loaded.copies else "")
     )
     if loaded.updated:
         print(f"default keywords given this version's query (and matched again): {', '.join(loaded.updated)}")
@@ -123,7 +130,8 @@ async def serve(settings: config.Settings, args: argparse.Namespace, sock: socke
 
     async with database(settings, upgrade=True) as pool:
         async with pool.connection() as conn:
-            await seeds.load(conn)
+            loaded = await seeds.load(conn, seeds.folder(settings))
+        await seeds.rewrite(pool, settings, loaded.withdrawn)
         if args.once:
             async with pool.connection() as conn:
                 chosen = await sources.enabled(conn)

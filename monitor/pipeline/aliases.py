@@ -73,8 +73,11 @@ def load(path: Path) -> Aliases:
 
 @lru_cache(maxsize=1)
 def default() -> Aliases:
-    """The table shipped with the seeds, read once."""
-    return load(SEEDS / "aliases.toml")
+    """The table of the watch (the folder NEWSWATCH_SEEDS names, else the built-in one), read once."""
+    from monitor import config
+
+    folder = config.load().seeds
+    return load((Path(folder).expanduser() if folder else SEEDS) / "aliases.toml")
 
 
 def find(aliases: Aliases, words: list[str], keys: list[str], lang: str | None) -> dict[int, tuple[int, str]]:

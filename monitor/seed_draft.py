@@ -47,6 +47,8 @@ class Draft:
         """The draft, or a UsageError saying what makes it no seed."""
         if not self.text.strip():
             raise UsageError("seeds: the page holds no text")
+        if not self.title.strip():
+            raise UsageError("seeds: the page gives no title: give one (--title TEXT)")
         if self.published_at is None:
             raise UsageError("seeds: no publication date in the page: give one (--published YYYY-MM-DD)")
         found = len(words(self.text))
@@ -146,8 +148,6 @@ def from_bytes(name: str, raw: bytes, options: Options) -> Draft:
         published = datetime.fromisoformat(dated.group(1)).replace(tzinfo=UTC) if dated else None
         title = first if len(first) <= 300 else first[:299] + "…"
         draft = Draft(key, title, text, options.outlet, published, detect_language(text))
-    if not options.title and not draft.title:
-        raise UsageError("seeds: the file gives no title: give one (--title TEXT)")
     return _finish(draft, options)
 
 
@@ -178,6 +178,4 @@ def from_page(fetched: Fetched, options: Options, outlet: str) -> Draft:
         date_source=None if published is None else date_source,
         fetched_at=fetched.fetched_at,
     )
-    if not options.title and not draft.title:
-        raise UsageError("seeds: the page gives no title: give one (--title TEXT)")
     return _finish(draft, options)

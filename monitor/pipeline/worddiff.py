@@ -43,12 +43,12 @@ def diff(old: str, new: str) -> list[Op]:
     runs: list[tuple[bool, list[str], list[str]]] = []  # (shared, words of old, words of new)
     for op in Indel.opcodes(a, b):
         shared = op.tag == "equal"
-        cut, put = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
+        gone, came = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
         if runs and not shared and not runs[-1][0]:
-            runs[-1][1].extend(cut)
-            runs[-1][2].extend(put)
+            runs[-1][1].extend(gone)
+            runs[-1][2].extend(came)
         else:
-            runs.append((shared, list(cut), list(put)))
+            runs.append((shared, list(gone), list(came)))
     for i in range(1, len(runs) - 1):  # a short shared run between two changes joins them
         if runs[i][0] and len(runs[i][1]) < RUN and not runs[i - 1][0] and not runs[i + 1][0]:
             runs[i] = (False, runs[i][1], runs[i][2])

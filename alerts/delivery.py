@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from psycopg_pool import AsyncConnectionPool
 
 from alerts import mailer, unsubscribe, when
-from alerts.digest import Digest, assemble
+from alerts.digest import Digest, assemble, changes
 from alerts.render import render
 from monitor import leases
 from monitor.config import Settings
@@ -66,15 +66,18 @@ async def build(
     local_date = local_date or now.astimezone(ZoneInfo(subscriber["tz"])).date()
     async with pool.connection() as conn:
         rows = await store.candidates(conn, subscriber["id"], now, settings.new_within)
-        if not rows and not subscriber["send_empty"]:
+        changed = await store.changes_for(conn, subscriber["id"], now) if subscriber.get("changes") else []
+        if not rows and not changed and not subscriber["send_empty"]:
             return None
         carriers = await store.carriers(conn, sorted({r["story"] for r in rows}), now)
         key = await unsubscribe.signing_key(conn, settings)
     digest = assemble(subscriber["email"], local_date, subscriber["tz"], rows, carriers, subscriber["lang"])
+    digest.changes = changes(changed, subscriber["tz"], settings.base_url, local_date.year)
     digest.unsubscribe_url = unsubscribe.url(settings, unsubscribe.token(key, subscriber["id"], subscriber["email"]))
     subject, text, html = render(digest, settings.templates)
     # the same subscriber, day and articles give the same Message-ID, whoever prepares it
-    ident = hashlib.sha256(f"{subscriber['id']}:{local_date}:{sorted(digest.article_ids)}".encode()).hexdigest()
+    told = f"{sorted(digest.article_ids)}" + (f":{sorted(digest.version_ids)}" if digest.changes else "")
+    ident = hashlib.sha256(f"{subscriber['id']}:{local_date}:{told}".encode()).hexdigest()
     return Prepared(digest, subject, text, html, mailer.message_id(f"digest.{ident[:24]}", settings.mail_from))
 
 
@@ -112,6 +115,7 @@ async def prepare(
             prepared.digest.article_ids,
             created_at=now,
             once_per_day=once_per_day,
+            version_ids=prepared.digest.version_ids,
         )
 
 

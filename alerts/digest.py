@@ -62,6 +62,20 @@ class Story:
 
 
 @dataclass
+class Change:
+    """An edit or a takedown of an article in a story the subscriber received (`--changes`)."""
+
+    kind: str  # "edited" or "removed"
+    title: str
+    outlet: str
+    url: str | None  # the article's page at the outlet, when http(s)
+    page: str  # its page on Newswatch, with the versions and the diff
+    seen: str  # when the re-check found it, as the templates show times
+    detail: str  # what changed, or why it counts as taken down
+    version_id: int
+
+
+@dataclass
 class Digest:
     email: str
     local_date: date
@@ -69,10 +83,15 @@ class Digest:
     stories: list[Story]
     keyword_counts: list[tuple[str, int]]
     unsubscribe_url: str = ""
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def article_ids(self) -> list[int]:
         return [i for s in self.stories for i in s.article_ids]
+
+    @property
+    def version_ids(self) -> list[int]:
+        return [c.version_id for c in self.changes]
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -191,3 +210,34 @@ def assemble(
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
     stories = [story for _, _, story in ranked]
     return Digest(email, local_date, tz, stories, sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def changes(rows: Sequence[dict[str, Any]], tz: str, base_url: str, this_year: int) -> list[Change]:
+    """The changes of monitor.store.evidence.changes_for, as the digest tells them."""
+    from monitor.evidence.diff import counts
+
+    zone = ZoneInfo(tz)
+    told = []
+    for r in rows:
+        if r["removed"]:
+            detail = f"taken down: {r['why']}"
+        else:
+            ops = r["diff"] or {}
+            added, removed = counts(ops.get("text") or [])
+            parts = (["new title"] if ops.get("title") else []) + (
+                [f"{added} word(s) added, {removed} removed"] if added or removed else []
+            )
+            detail = "edited: " + (", ".join(parts) or (r["why"] or "text changed"))
+        told.append(
+            Change(
+                kind="removed" if r["removed"] else "edited",
+                title=r["title"] or r["url"],
+                outlet=r["outlet"],
+                url=_link(r["url"]),
+                page=f"{base_url.rstrip('/')}/articles/{r['article_id']}",
+                seen=_seen(r["stored_at"].astimezone(zone), this_year),
+                detail=detail,
+                version_id=r["version_id"],
+            )
+        )
+    return told

@@ -63,9 +63,10 @@ def environment(user_folder: str | None = None) -> Environment:
 def subject(digest: Digest) -> str:
     n = len(digest.stories)
     day = digest.local_date.strftime("%a %-d %b %Y")
+    changed = f"{len(digest.changes)} changed since you were told" if digest.changes else ""
     if n == 0:
-        return f"Newswatch digest, {day}: nothing new"
-    return f"Newswatch digest, {day}: {n} {'story' if n == 1 else 'stories'}"
+        return f"Newswatch digest, {day}: {changed or 'nothing new'}"
+    return f"Newswatch digest, {day}: {n} {'story' if n == 1 else 'stories'}" + (f", {changed}" if changed else "")
 
 
 def render(digest: Digest, user_folder: str | None = None) -> tuple[str, str, str]:

@@ -91,6 +91,19 @@ def _span(raw: str) -> timedelta:
     return timedelta(seconds=int(text[:-1]) * _SPAN_UNITS[text[-1]])
 
 
+def _spans(raw: str) -> tuple[int, ...]:
+    """A schedule like "1h,6h,24h,3d,7d" in seconds, ascending; "off" or "" for none."""
+    if raw.strip().lower() in ("", "off", "none"):
+        return ()
+    try:
+        found = [int(_span(part).total_seconds()) for part in raw.split(",")]
+    except ValueError:
+        raise ValueError(f"expected spans like 1h,6h,24h,3d,7d (m, h or d), got {raw!r}") from None
+    if found != sorted(set(found)):
+        raise ValueError(f"spans must grow from one to the next, got {raw!r}")
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # attribute name; the variable is NEWSWATCH_<NAME>, the toml key is <name>
@@ -186,7 +199,7 @@ SETTINGS: tuple[Setting, ...] = (
         "poll_tick_s",
         _number(float, 0.5, 3600, " s"),
         15.0,
-        "how often a worker looks for sources whose poll is due, in seconds",
+        "how often a worker looks for sources whose poll is due (and articles whose re-check is due), in seconds",
     ),
     Setting(
         "lease_s",
@@ -212,7 +225,21 @@ SETTINGS: tuple[Setting, ...] = (
         "evidence_days",
         _number(int, 0, 36500, " days (0 keeps it forever)"),
         0,
-        "drop raw fetch evidence (response headers) of articles fetched more than N days ago; 0 keeps it forever",
+        "drop the raw captures (WARC records) and response headers of fetches made more than N days ago; "
+        "0 keeps them forever",
+    ),
+    Setting(
+        "warc_dir",
+        _text,
+        None,
+        "folder of the raw captures (WARC/1.1 files, gzip per record); unset: NEWSWATCH_HOME/warc",
+    ),
+    Setting(
+        "recheck",
+        _spans,
+        _spans("1h,6h,24h,3d,7d"),
+        "when each article is fetched again after it was first seen, to catch edits and takedowns "
+        "(m, h, d; off: never)",
     ),
 )
 
@@ -254,6 +281,13 @@ class Settings:
     def home_path(self) -> Path:
         return Path(self._values["home"]).expanduser().resolve()
 
+    @property
+    def warc_path(self) -> Path:
+        """Where the WARC files of raw captures live."""
+        if self._values.get("warc_dir"):
+            return Path(self._values["warc_dir"]).expanduser().resolve()
+        return self.home_path / "warc"
+
     def shown(self) -> list[tuple[str, str, str]]:
         """(variable, value as shown, origin) for every setting, secrets masked."""
         rows = []
@@ -264,9 +298,25 @@ class Settings:
             elif s.secret:
                 text = mask_url(value) if "://" in str(value) else "***"
             else:
-                text = str(value).lower() if isinstance(value, bool) else str(value)
+                text = str(value).lower() if isinstance(value, bool) else _show(value)
             rows.append((s.env, text, self.origins[s.name]))
         return rows
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple):  # a schedule of spans, as it is written
+        return (
+            ",".join(
+                f"{v // 86400}d"
+                if v % 86400 == 0 and v >= 172800
+                else f"{v // 3600}h"
+                if v % 3600 == 0
+                else f"{v // 60}m"
+                for v in value
+            )
+            or "off"
+        )
+    return str(value)
 
 
 def load(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:

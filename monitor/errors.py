@@ -15,3 +15,7 @@ class UsageError(NewswatchError):
 
 class DatabaseError(NewswatchError):
     """The database cannot be reached or is not in the state we need."""
+
+
+class Conflict(UsageError):
+    """What was asked for clashes with what exists (a name already taken). Exit 2; HTTP 409."""

@@ -87,7 +87,8 @@ def checked(found: list[Outline]) -> list[tuple[str, str, str, int, str | None]]
     rows, refused = [], []
     for o in found:
         try:
-            rows.append(sources.checked(o.name, o.url, o.kind, 900 if o.interval_s is None else o.interval_s, o.lang))
+            lang = validate.optional_language(o.lang, tagged=True)
+            rows.append(sources.checked(o.name, o.url, o.kind, 900 if o.interval_s is None else o.interval_s, lang))
         except UsageError as exc:
             refused.append(f"outline {o.position} ({o.name!r}): {exc}")
     if refused:

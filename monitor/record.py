@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from monitor.pipeline import worddiff
+from monitor.evidence import diff
 from monitor.pipeline.dedup import THRESHOLD
 
 FIELDS = (
@@ -75,7 +75,7 @@ def copy_of(seed: dict[str, Any], row: dict[str, Any]) -> Copy:
     """One copy of `seed` (rows of monitor.store.seeds.get and .copies) as the record shows it."""
     when = row["published_at"] or row["first_seen"]
     delay = int((when - seed["published_at"]).total_seconds()) if seed["published_at"] is not None else None
-    change = worddiff.counted(seed["text"], row["text"])
+    added, removed = diff.counts(diff.diff(seed["text"], row["text"]))
     similarity = None if row["similarity"] is None else round(float(row["similarity"]), 4)
     return Copy(
         article_id=row["id"],
@@ -86,8 +86,8 @@ def copy_of(seed: dict[str, Any], row: dict[str, Any]) -> Copy:
         first_seen=row["first_seen"],
         delay_s=delay,
         similarity=similarity,
-        added_words=change.added,
-        removed_words=change.removed,
+        added_words=added,
+        removed_words=removed,
         flags=flags(seed, {**row, "similarity": similarity}, delay),
     )
 

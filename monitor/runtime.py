@@ -4,6 +4,8 @@ APScheduler, psycopg and uvicorn all run on it (see ../DESIGN.md, "Process model
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -35,8 +37,17 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
 
         defer.Deferred.fromFuture(task).addCallbacks(done, failed)
 
+    def terminated(signum: int, frame: Any) -> None:
+        # SIGTERM would kill Python without its exit handlers, and the embedded PostgreSQL is
+        # stopped by one of them (monitor.db.embedded): stop the reactor (and its threads) and
+        # leave as for Ctrl-C. `run` and `web` handle SIGTERM themselves while they serve.
+        outcome.setdefault("error", KeyboardInterrupt())
+        reactor.callFromThread(reactor.stop)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminated)
     reactor.callWhenRunning(start)
     reactor.run(installSignalHandlers=False)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]  # type: ignore[no-any-return]
+    if "result" in outcome:  # done, even if a SIGTERM came as it finished (uvicorn re-raises it)
+        return outcome["result"]  # type: ignore[no-any-return]
+    raise outcome["error"]

@@ -4,8 +4,10 @@ Sources: every NEWSWATCH_POLL_TICK_S the due ones are claimed in the database, a
 (so several workers sharing it split the work and never poll one source twice at once), and
 polled; claims are renewed while the poll runs and run out if the worker dies. When each source is
 due again is decided by its poll's outcome in monitor.store.sources: the adaptive interval with
-jitter, or the back-off of a failing source. Digests: one cron job per subscriber, reconciled with
-the database every minute so that subscribers added through the CLI or the web are picked up.
+jitter, or the back-off of a failing source. Re-checks of articles (NEWSWATCH_RECHECK) are claimed
+the same way on the same tick, one re-check crawl at a time beside the poll batches. Digests: one
+cron job per subscriber, reconciled with the database every minute so that subscribers added
+through the CLI or the web are picked up.
 
 The database going away does not stop the service: every job catches it, logs it once per try,
 and the jobs back off (2 s doubling to 5 min) until it answers again. `stop()` lets running jobs
@@ -32,13 +34,15 @@ from alerts import delivery, when
 from monitor import leases
 from monitor.config import Settings
 from monitor.db import DATABASE_DOWN
-from monitor.store import maintenance, sources, subscribers
+from monitor.store import maintenance, rechecks, sources, subscribers
 from spiders.crawl import poll
+from spiders.recheck import recheck
 
 log = logging.getLogger(__name__)
 
 RECONCILE_S = 60
 BATCH = 25  # sources claimed at a time: small enough that idle workers get a share of a backlog
+RECHECK_BATCH = 50  # articles claimed at a time for re-checks
 # Batches a worker polls at once. A batch lasts as long as its slowest host's queue (up to a feed's
 # 200 new pages at the host delay): polls that waited on each other left sources due every minute
 # unpolled while one outlet drained. Each batch is its own crawl, with its own per-host slots.
@@ -88,6 +92,8 @@ class Schedule:
             # also the catch-up on start and the retries of deferred sends
             ("outbox", self.send_due_digests, 60, timedelta(0)),
         ]
+        if self.settings.recheck:  # on the polls' tick: a due re-check waits as long as a due poll
+            jobs.append(("recheck", self.recheck_due, tick, timedelta(seconds=tick)))
         self.scheduler.add_job(
             self._guarded("maintenance", self.maintenance),
             CronTrigger(hour=3, minute=30, timezone=UTC),  # a quiet hour for the press of UTC+4
@@ -176,7 +182,7 @@ class Schedule:
                 due = await sources.claim_due(conn, self.settings.lease_s, BATCH)
             if not due:
                 return
-            batch = asyncio.ensure_future(self._guarded("poll", functools.partial(self._poll, due))())
+            batch = asyncio.ensure_future(self._guarded("poll batch", functools.partial(self._poll, due))())
             self.batches.add(batch)
             batch.add_done_callback(self.batches.discard)
             done, _ = await asyncio.wait(
@@ -222,13 +228,46 @@ class Schedule:
                 extra={"source": source["name"], "due_delay_s": round(delay, 3)},
             )
 
+    async def recheck_due(self) -> None:
+        """Claim the articles whose re-check is due, a batch at a time, and fetch them again: one
+        re-check crawl at a time, beside the poll batches (each crawl has its own per-host slots)."""
+        while not self.stopping.is_set():
+            async with self.pool.connection() as conn:
+                due = await rechecks.claim_due(conn, self.settings.lease_s, RECHECK_BATCH)
+            if not due:
+                return
+            ids = [t["article_id"] for t in due]
+
+            async def renew(ids: list[int] = ids) -> None:
+                async with self.pool.connection() as conn:
+                    await rechecks.renew(conn, ids, self.settings.lease_s)
+
+            try:
+                async with leases.renewed(renew, self.settings.lease_s):
+                    outcomes = await recheck(self.pool, self.settings, due)
+            finally:
+                if self.stopping.is_set():
+                    async with self.pool.connection() as conn:
+                        await rechecks.release(conn, ids)
+            found = [o for o in outcomes.values() if o.outcome in ("changed", "removed")]
+            for o in found:
+                log.info("recheck %s: %s (%s)", o.article_id, o.outcome, o.detail, extra={"article": o.article_id})
+            log.info("rechecked %d article(s): %d changed or removed", len(due), len(found))
+
     async def maintenance(self) -> None:
         """The daily upkeep (`newswatch maintenance` by hand): evidence past NEWSWATCH_EVIDENCE_DAYS
         dropped, then vacuum and analyse; one worker does it while the others skip it."""
         async with self.pool.connection() as conn:
-            purged = await maintenance.upkeep(conn, self.settings.evidence_days)
-        if purged is not None:
-            log.info("maintenance: evidence purged from %d article(s); tables vacuumed and analysed", purged)
+            done = await maintenance.upkeep(conn, self.settings.evidence_days, self.settings.warc_path)
+        if done is not None:
+            purged, retained = done
+            log.info(
+                "maintenance: evidence purged from %d article(s), %d raw capture(s) removed (%d file(s) deleted);"
+                " tables vacuumed and analysed",
+                purged,
+                retained.captures,
+                retained.files,
+            )
 
     async def send_due_digests(self) -> None:
         """Prepare and send every digest due by now: run by each subscriber's cron trigger at their

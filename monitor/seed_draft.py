@@ -22,6 +22,7 @@ from monitor.pipeline.ingest import Fetched
 from monitor.query.fold import fold, words
 from monitor.query.match import Doc
 from monitor.store.articles import NewArticle
+from monitor.store.evidence import FirstFetch
 from monitor.store.seeds import URL_PREFIX
 
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*")
@@ -42,6 +43,7 @@ class Draft:
     fetch_headers: dict[str, str] | None = None
     date_source: str | None = None
     fetched_at: datetime | None = None
+    evidence: FirstFetch | None = None  # a fetched page's capture (WARC) and re-check schedule
 
     def checked(self) -> Draft:
         """The draft, or a UsageError saying what makes it no seed."""
@@ -79,6 +81,7 @@ class Draft:
             raw_sha256=self.raw_sha256 or hashlib.sha256(self.text.encode()).hexdigest(),
             fetch_headers=self.fetch_headers,
             is_seed=True,
+            evidence=self.evidence,
         )
 
 

@@ -23,9 +23,10 @@ from psycopg_pool import AsyncConnectionPool
 
 from monitor import validate
 from monitor.errors import UsageError
+from monitor.evidence.keeping import Keeping
 from monitor.pipeline import aliases
 from monitor.pipeline.fingerprint import fingerprint
-from monitor.pipeline.ingest import Keywords
+from monitor.pipeline.ingest import Keywords, first_fetch
 from monitor.pipeline.templates import keys as template_keys
 from monitor.query.match import Doc
 from monitor.seed_draft import Draft, Options, from_file, from_page, outlet_of, seed_text
@@ -262,5 +263,6 @@ async def add_from(pool: AsyncConnectionPool, settings: Any, target: str, option
             hosts.setdefault((urlsplit(s["url"]).hostname or "").removeprefix("www."), []).append(s["name"])
     fetched = await page.fetch(settings, url, source)
     outlet = options.outlet or outlet_of(fetched.final_url, {h: n[0] for h, n in hosts.items() if len(n) == 1})
-    draft = await asyncio.to_thread(from_page, fetched, options, outlet)
+    draft = await asyncio.to_thread(from_page, fetched, options, outlet)  # refused before evidence is written
+    draft = replace(draft, evidence=await first_fetch(fetched, Keeping.of(settings)))
     return await add(pool, settings, draft)

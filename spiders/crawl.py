@@ -16,9 +16,11 @@ from scrapy.crawler import AsyncCrawlerRunner
 
 from monitor import validate
 from monitor.config import Settings
+from monitor.evidence.keeping import Keeping
 from monitor.pipeline.ingest import Keywords
 from monitor.store import keywords as keyword_store
 from monitor.store import sources as source_store
+from spiders import resolver
 from spiders.feed import FeedSpider
 from spiders.settings import scrapy_settings
 from spiders.sitemap import NewsSitemapSpider
@@ -64,6 +66,7 @@ class Poll:
     cut: set[int] = field(default_factory=set)
     new_within: timedelta | None = None  # NEWSWATCH_NEW_WITHIN, for the "new" count
     requested: set[str] = field(default_factory=set)  # canonical URLs of the article pages asked for
+    keeping: Keeping | None = None  # where evidence goes (WARC folder, re-check schedule)
 
 
 def spider_for(kind: str) -> type | None:
@@ -104,13 +107,14 @@ async def poll(
             continue
         by_spider[spider].append(source)
     stopping = stopping or asyncio.Event()
+    resolver.install(settings.allow_private_networks)
     runner = AsyncCrawlerRunner(scrapy_settings(settings))
     # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could
     # send one host (a sitemap and a site spider of the same outlet) twice the polite rate
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break
-        run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within)
+        run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within, keeping=Keeping.of(settings))
         crawl = runner.crawl(spider, poll=run)
         stop = asyncio.ensure_future(stopping.wait())
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)

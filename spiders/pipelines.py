@@ -23,7 +23,7 @@ class StorePipeline:
         poll = self.crawler.spider.poll
         stats = poll.stats[item.outlet]
         try:
-            outcome = await ingest(poll.pool, item, poll.keywords, poll.new_within)
+            outcome = await ingest(poll.pool, item, poll.keywords, poll.new_within, poll.keeping)
         except Exception as exc:  # one bad page never stops the poll
             log.warning("article %s from %s: %s", item.final_url, item.outlet, exc)
             stats.errors.append(f"{item.final_url}: {exc}")

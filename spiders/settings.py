@@ -40,6 +40,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "spiders.robots.CachedRobotsTxt": 100,
             "spiders.middlewares.FetchTiming": 60,
+            "spiders.capture.CaptureExchanges": 610,  # the raw exchanges kept as evidence (WARC)
         },
         "ITEM_PIPELINES": {"spiders.pipelines.StorePipeline": 100},
         "NEWSWATCH_ALLOW_PRIVATE_NETWORKS": settings.allow_private_networks,

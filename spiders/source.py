@@ -16,7 +16,7 @@ from monitor.db import DATABASE_DOWN, unreachable
 from monitor.pipeline.encoding import decode_html
 from monitor.pipeline.ingest import Fetched
 from monitor.store import sources
-from spiders import clean
+from spiders import capture, clean
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,22 @@ TOO_BIG = "refused: the response is larger than NEWSWATCH_MAX_BODY_MB (counted a
 
 def failure_reason(failure: Failure) -> str:
     """One line that says why a request failed, in Newswatch's terms where Scrapy's are obscure."""
-    from scrapy.exceptions import DownloadCancelledError
+    from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError
     from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import DNSLookupError
+
+    from spiders import resolver
 
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status}"
     text = str(exc)
+    request = getattr(failure, "request", None)
+    if isinstance(exc, DNSLookupError | CannotResolveHostError) and request is not None:
+        # the resolver refused the name's address (spiders.resolver): say so, not "no results"
+        from urllib.parse import urlsplit
+
+        text = resolver.refused(urlsplit(request.url).hostname or "") or text
     # Scrapy cancels a body that outgrows DOWNLOAD_MAXSIZE (with no message when it had no
     # Content-Length), and ignores one whose decompression outgrows it
     if (isinstance(exc, DownloadCancelledError) and not text) or "DOWNLOAD_MAXSIZE" in text or "max size" in text:
@@ -106,6 +115,7 @@ class SourceSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"source": source, "meta": meta or {}},
+            meta={capture.WANTED: True},
         )
 
     async def parse_article(self, response: Response, source: dict, meta: dict) -> Any:
@@ -124,6 +134,7 @@ class SourceSpider(scrapy.Spider):
             feed_published=meta.get("published"),
             feed_summary=meta.get("summary"),
             source_lang=source["lang"],
+            exchanges=capture.exchanges(response),
         )
 
     async def article_failed(self, failure: Failure) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__, logs
-from monitor.cli import archive, backfill, manage, seeds, service, stories, upkeep, web
+from monitor.cli import archive, backfill, evidence, manage, seeds, service, stories, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -32,6 +32,8 @@ def build_parser() -> Parser:
     stories.register(sub)
     seeds.register(sub)
     backfill.register(sub)
+    evidence.register(sub)
+    evidence.register_recheck(sub)
     upkeep.register(sub)
     web.register(sub)
     return parser

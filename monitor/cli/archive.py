@@ -44,6 +44,8 @@ def register(sub: Any) -> None:
     p.add_argument("--lang", help="only this language (en, ru, az, …)")
     p.add_argument("--keyword", help="only articles matched by this watched keyword")
     p.add_argument("--include-duplicates", action="store_true", help="also show copies of other articles and seeds")
+    p.add_argument("--edited", action="store_true", help="only articles a re-check found edited (see `recheck`)")
+    p.add_argument("--removed", action="store_true", help="only articles a re-check found taken down")
     p.add_argument("--sort", choices=articles.SORTS, default="newest", help="newest first (default), or relevance")
     p.add_argument("--limit", type=int, default=50, help="at most N results (default 50)")
     p.add_argument("--offset", type=int, default=0, help="skip the first N results (the next page)")
@@ -71,6 +73,8 @@ def search(args: argparse.Namespace) -> int:
         limit=args.limit,
         offset=args.offset,
         sort=args.sort,
+        edited=args.edited,
+        removed=args.removed,
     )
     settings = config.load()
 

@@ -83,6 +83,11 @@ def register(sub: Any) -> None:
         help="the language they read (ISO 639-1: en, ru, az, …): each story's headline in it when the story has "
         "an article in it (default: the original's headline)",
     )
+    q.add_argument(
+        "--changes",
+        action="store_true",
+        help="also tell, once each, of edits and takedowns of articles in stories this subscriber received",
+    )
     q.set_defaults(handler=subscribers_add)
     q = s.add_parser("remove", help="remove a recipient")
     q.add_argument("email")
@@ -173,7 +178,7 @@ def _print_examples(examples: list) -> None:
 
 
 def keywords_add(args: argparse.Namespace) -> int:
-    name = args.name or args.query
+    name = args.name or args.query.strip()
     keywords.checked(args.query)  # a malformed query is refused before the database is touched
 
     async def work(conn: Any) -> tuple[int, list]:
@@ -219,17 +224,20 @@ def subscribers_list(args: argparse.Namespace) -> int:
         r["state"] = "active" if r["active"] else f"unsubscribed {r['unsubscribed_at'] or ''}".strip()
         if r["active"] and r["receives_nothing"]:
             r["state"] = "receives nothing: no keyword to match"
-    table(rows, ["email", "keywords", "at", "lang", "send_empty", "state", "last_sent"])
+    table(rows, ["email", "keywords", "at", "lang", "send_empty", "changes", "state", "last_sent"])
     return 0
 
 
 def subscribers_add(args: argparse.Namespace) -> int:
     names = [k.strip() for k in args.keywords.split(",") if k.strip()] if args.keywords else None
-    row = _with_db(lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty, args.lang))
+    row = _with_db(
+        lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty, args.lang, args.changes)
+    )
     print(
         f"subscribed {row['email']}: daily at {row['send_at'].strftime('%H:%M')} {row['tz']}, "
         f"keywords: {', '.join(names) if names else 'all'}{', also on empty days' if args.empty else ''}"
         f"{', headlines in ' + row['lang'] if row['lang'] else ''}"
+        f"{', with edits and takedowns' if args.changes else ''}"
     )
     return 0
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import signal
 import socket
@@ -121,9 +120,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def serve(settings: config.Settings, args: argparse.Namespace, sock: socket.socket | None = None) -> int:
-    import uvicorn
-
     from alerts import delivery
+    from monitor.cli.web import server as web_server
     from monitor.scheduler import Schedule
     from monitor.web.app import create_app
     from spiders.crawl import poll as poll_sources
@@ -147,14 +145,8 @@ async def serve(settings: config.Settings, args: argparse.Namespace, sock: socke
         server = None
         tasks = []
         if sock is not None:
-
-            class Server(uvicorn.Server):
-                @contextlib.contextmanager
-                def capture_signals(self):  # type: ignore[no-untyped-def, override]
-                    yield  # the service handles SIGTERM/SIGINT itself, for everything on the loop
-
             app = create_app(pool, lambda: schedule.alive, settings)
-            server = Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+            server = web_server(app)  # the service handles SIGTERM/SIGINT itself, for everything on the loop
             tasks.append(asyncio.ensure_future(server.serve(sockets=[sock])))
             print(f"newswatch: serving http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
         await stop.wait()

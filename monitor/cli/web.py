@@ -7,6 +7,7 @@ uses more than one core."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -75,13 +76,29 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def serve(settings: config.Settings, sock: socket.socket) -> int:
+def server(app: Any) -> Any:
+    """A uvicorn server for `app` that leaves SIGTERM and SIGINT to the process: uvicorn's own
+    handling re-raises the signal once it is done, which ended the process before its exit
+    handlers ran (the embedded PostgreSQL's among them)."""
     import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[no-untyped-def, override]
+            yield
+
+    return Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+
+
+async def serve(settings: config.Settings, sock: socket.socket) -> int:
+    import asyncio
 
     from monitor.web.app import create_app
 
     async with database(settings) as pool:
-        app = create_app(pool, None, settings)
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        await server.serve(sockets=[sock])
+        web = server(create_app(pool, None, settings))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda: setattr(web, "should_exit", True))
+        await web.serve(sockets=[sock])
     return 0

@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 
 from psycopg_pool import AsyncConnectionPool
 
+from monitor.evidence import files
+from monitor.evidence.keeping import Keeping
+from monitor.evidence.warc import Exchange
 from monitor.metrics import EXTRACT_SECONDS
 from monitor.pipeline import workers
 from monitor.pipeline.canonical import choose_key
@@ -26,6 +29,7 @@ from monitor.query.fold import fold
 from monitor.query.match import Doc
 from monitor.query.parse import Node
 from monitor.store import articles
+from monitor.store.evidence import FirstFetch
 from monitor.store.newness import is_new
 
 
@@ -46,6 +50,7 @@ class Fetched:
     feed_published: datetime | None = None
     feed_summary: str | None = None
     source_lang: str | None = None
+    exchanges: tuple[Exchange, ...] = ()  # the raw request(s) and response(s), kept as evidence
 
 
 @dataclass
@@ -60,11 +65,16 @@ class Keywords:
 
 
 async def ingest(
-    pool: AsyncConnectionPool, item: Fetched, keywords: Keywords, new_within: timedelta | None = None
+    pool: AsyncConnectionPool,
+    item: Fetched,
+    keywords: Keywords,
+    new_within: timedelta | None = None,
+    keeping: Keeping | None = None,
 ) -> str:
     """Store the article once; returns 'new', 'duplicate' (stored, linked to its original), 'known',
     or 'old': stored, but published more than `new_within` before it was first seen (news to no one,
-    monitor.store.newness)."""
+    monitor.store.newness). With `keeping`, the fetch's raw exchanges are written as WARC records
+    first, and the article's first version points at them (see monitor.evidence.files for why first)."""
     with EXTRACT_SECONDS.time():
         extracted = await workers.run(extract, item.html, item.final_url, item.fetched_at)
     title = extracted.title or clean(item.feed_title or "")
@@ -96,6 +106,7 @@ async def ingest(
         fetch_headers=item.headers,
         signature=signature,
         keyword_ids=tuple(keywords.ids_matching(doc)),
+        evidence=await first_fetch(item, keeping) if keeping is not None else None,
     )
     async with _save_turn(), pool.connection() as conn:
         saved = await articles.save(conn, new)
@@ -104,6 +115,22 @@ async def ingest(
     if saved[1]:
         return "duplicate"
     return "old" if new_within is not None and not is_new(published, item.fetched_at, new_within) else "new"
+
+
+async def first_fetch(item: Fetched, keeping: Keeping) -> FirstFetch:
+    """The evidence of a page's first fetch: its raw exchanges written as WARC records (also for a
+    seed fetched by `seeds add`), and when it is to be re-checked."""
+    capture = None
+    if item.exchanges:
+        capture = await asyncio.to_thread(files.write_capture, keeping.folder, item.exchanges)
+    last = item.exchanges[-1] if item.exchanges else None
+    return FirstFetch(
+        capture=capture,
+        status=last.status if last else 200,
+        recheck_at=keeping.next_due(item.fetched_at, item.fetched_at),
+        etag=last.header("ETag") if last else None,
+        last_modified=last.header("Last-Modified") if last else None,
+    )
 
 
 _save_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()

@@ -17,8 +17,9 @@ from monitor.pipeline.stories import terms as story_terms
 from monitor.query.parse import Node
 from monitor.query.snippet import snippet
 from monitor.query.sql import compile_sql, compile_title_hit, title_hit_implies_match
-from monitor.store import fingerprints, groups, originals, stories
+from monitor.store import evidence, fingerprints, groups, originals, stories
 from monitor.store import templates as outlet_templates
+from monitor.store.evidence import FirstFetch
 from monitor.store.title_hits import title_hits
 
 Row = dict[str, Any]
@@ -48,6 +49,7 @@ class NewArticle:
     signature: Signature | None = None
     terms: set[str] | None = None
     keyword_ids: tuple[int, ...] = ()  # the watched keywords it matches, stored with it
+    evidence: FirstFetch | None = None  # its capture (already on disk) and re-check schedule
 
 
 async def known(
@@ -147,6 +149,8 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             await fingerprints.add(conn, row["id"], sig)
             await outlet_templates.record(conn, row["id"], a.outlet, at, keys)
             await add_matches(conn, row["id"], list(a.keyword_ids))
+            if a.evidence is not None:
+                await evidence.first_version(conn, row["id"], a.fetched_at, a.final_url, a.raw_sha256, a.evidence)
             if original is None:  # a copy adds no terms of its own: it would make its story's words look common
                 await stories.add(conn, row["id"], story_id, at, terms, a.lang)
             await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
@@ -187,6 +191,8 @@ class Filters:
     limit: int = 50
     offset: int = 0
     sort: str = "newest"  # or "relevance": title matches first, newest first within each group
+    edited: bool = False  # only articles a re-check found edited (monitor.store.rechecks)
+    removed: bool = False  # only articles a re-check found taken down
 
 
 SELECT_ARTICLE = """
@@ -226,6 +232,10 @@ def _filters(f: Filters) -> tuple[list[str], list[Any]]:
             " AND ak.keyword_id = (SELECT k.id FROM keywords k WHERE k.name = %s))",
             f.keyword,
         )
+    if f.edited:
+        where.append("EXISTS (SELECT 1 FROM article_checks c WHERE c.article_id = a.id AND c.edited_at IS NOT NULL)")
+    if f.removed:
+        where.append("EXISTS (SELECT 1 FROM article_checks c WHERE c.article_id = a.id AND c.removed_at IS NOT NULL)")
     if not f.include_duplicates:
         where.append("a.duplicate_of IS NULL")
     return where, args

@@ -59,6 +59,30 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
     return [r for r in rows if r["story_id"] not in told]
 
 
+async def changes_for(conn: AsyncConnection[Any], subscriber_id: int, now: datetime) -> list[Row]:
+    """Edits and takedowns found up to `now` of articles in stories the subscriber received, after
+    they received them, not told to them yet (for a subscriber with `changes`)."""
+    cur = await conn.execute(
+        """
+        SELECT v.id AS version_id, v.article_id, v.stored_at, v.removed, v.why, v.diff,
+               coalesce(v.title, a.title) AS title, a.url, a.outlet
+          FROM article_versions v
+          JOIN articles a ON a.id = v.article_id
+         WHERE v.n > 1 AND (v.changed OR v.removed) AND v.stored_at <= %(now)s
+           AND EXISTS (SELECT 1 FROM digest_items di
+                         JOIN digests d ON d.id = di.digest_id AND d.status IN ('pending', 'sent')
+                         JOIN articles told ON told.id = di.article_id
+                        WHERE di.subscriber_id = %(sid)s AND d.created_at < v.stored_at
+                          AND coalesce(told.story_id, told.id) = coalesce(a.story_id, a.id))
+           AND NOT EXISTS (SELECT 1 FROM change_notices cn
+                            WHERE cn.subscriber_id = %(sid)s AND cn.version_id = v.id)
+         ORDER BY v.stored_at, v.id
+        """,
+        {"sid": subscriber_id, "now": now},
+    )
+    return await cur.fetchall()
+
+
 async def told_stories(conn: AsyncConnection[Any], subscriber_id: int, stories: list[int]) -> set[int]:
     """Which of these stories one of the subscriber's digests told already: an article of it is
     among their digest items. (A query of its own, from the few stories of the new articles: as a
@@ -90,10 +114,12 @@ async def create(
     article_ids: list[int],
     created_at: datetime,
     once_per_day: bool,
+    version_ids: list[int] | None = None,
 ) -> int | None:
-    """Write the digest and its items in one transaction; None if another process got there first
-    (these articles already taken for this subscriber, this Message-ID exists, or with
-    `once_per_day` a digest of that local date exists)."""
+    """Write the digest and its items (articles, and the edits and takedowns it tells of) in one
+    transaction; None if another process got there first (these articles or changes already taken
+    for this subscriber, this Message-ID exists, or with `once_per_day` a digest of that local
+    date exists)."""
     try:
         async with conn.transaction():
             # the subscriber's row lock makes two workers preparing the same digest take turns
@@ -111,6 +137,12 @@ async def create(
                 "INSERT INTO digest_items (digest_id, subscriber_id, article_id) SELECT %s, %s, unnest(%s::bigint[])",
                 (row["id"], subscriber_id, article_ids),
             )
+            if version_ids:
+                await conn.execute(
+                    "INSERT INTO change_notices (subscriber_id, version_id, digest_id)"
+                    " SELECT %s, unnest(%s::bigint[]), %s",
+                    (subscriber_id, version_ids, row["id"]),
+                )
     except errors.UniqueViolation:
         return None
     return int(row["id"])
@@ -168,7 +200,8 @@ async def mark_sent(conn: AsyncConnection[Any], digest_id: int) -> None:
 
 
 async def mark_failed(conn: AsyncConnection[Any], digest_id: int, reason: str) -> None:
-    """Record the failure, and free its articles for the subscriber's next digest: they never got them."""
+    """Record the failure, and free its articles and changes for the subscriber's next digest: they
+    never got them."""
     async with conn.transaction():
         await conn.execute(
             "UPDATE digests SET status = 'failed', last_error = %s, claimed_until = NULL, in_flight = false"
@@ -176,6 +209,7 @@ async def mark_failed(conn: AsyncConnection[Any], digest_id: int, reason: str) -
             (reason[:1000], digest_id),
         )
         await conn.execute("DELETE FROM digest_items WHERE digest_id = %s", (digest_id,))
+        await conn.execute("DELETE FROM change_notices WHERE digest_id = %s", (digest_id,))
 
 
 async def retry_later(conn: AsyncConnection[Any], digest_id: int, reason: str, delay_s: float) -> None:

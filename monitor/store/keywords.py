@@ -9,7 +9,7 @@ from typing import Any
 from psycopg import AsyncConnection, errors
 
 from monitor import validate
-from monitor.errors import UsageError
+from monitor.errors import Conflict, UsageError
 from monitor.query import parse
 from monitor.query.parse import Node
 from monitor.query.sql import compile_sql
@@ -60,7 +60,7 @@ async def add(conn: AsyncConnection[Any], name: str, query: str) -> Row:
             await conn.execute("DELETE FROM removed_keywords WHERE name = %s", (name,))
             await _match_archive(conn, row["id"], tree)
     except errors.UniqueViolation:
-        raise UsageError(f"keywords: a keyword named {name!r} already exists") from None
+        raise Conflict(f"keywords: a keyword named {name!r} already exists") from None
     return row
 
 

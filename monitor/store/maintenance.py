@@ -1,10 +1,13 @@
-"""Retention and upkeep: purge old raw evidence, then vacuum and analyse."""
+"""Retention and upkeep: purge old raw evidence (response headers, WARC captures), then vacuum and analyse."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from psycopg import AsyncConnection, sql
+
+from monitor.evidence.retention import Retained, retain
 
 # Tables that churn: articles (evidence purged, rows added), matches, the outbox; the duplicates
 # index and story terms (insert-only: vacuum keeps their visibility maps current for index-only scans).
@@ -17,6 +20,8 @@ TABLES = (
     "fingerprints",
     "lsh_bands",
     "story_terms",
+    "article_versions",
+    "article_checks",
 )
 
 
@@ -35,18 +40,22 @@ async def purge_evidence(conn: AsyncConnection[Any], days: int) -> int:
 UPKEEP_LOCK = 7_316_002
 
 
-async def upkeep(conn: AsyncConnection[Any], evidence_days: int) -> int | None:
-    """Purge (when a retention is set), then vacuum and analyse; returns the articles purged, or
-    None when another process is doing it now. `conn` must be in autocommit mode."""
+async def upkeep(
+    conn: AsyncConnection[Any], evidence_days: int, warc_dir: Path | None = None
+) -> tuple[int, Retained] | None:
+    """Purge (when a retention is set) response headers and the WARC captures in `warc_dir`, then
+    vacuum and analyse; returns the articles purged and what retention removed, or None when
+    another process is doing it now. `conn` must be in autocommit mode."""
     row = await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (UPKEEP_LOCK,))).fetchone()
     if not (row and row["got"]):
         return None
     try:
         purged = await purge_evidence(conn, evidence_days) if evidence_days else 0
+        retained = await retain(conn, warc_dir, evidence_days) if warc_dir is not None else Retained()
         await vacuum_analyze(conn)
     finally:
         await conn.execute("SELECT pg_advisory_unlock(%s)", (UPKEEP_LOCK,))
-    return purged
+    return purged, retained
 
 
 async def vacuum_analyze(conn: AsyncConnection[Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from psycopg import AsyncConnection, errors
 
 from monitor import validate
-from monitor.errors import UsageError
+from monitor.errors import Conflict, UsageError
 
 Row = dict[str, Any]
 
@@ -40,7 +40,7 @@ async def add(
             (name, url, kind, interval_s, lang),
         )
     except errors.UniqueViolation:
-        raise UsageError(f"sources: a source named {name!r} already exists") from None
+        raise Conflict(f"sources: a source named {name!r} already exists") from None
     row = await cur.fetchone()
     assert row is not None
     return row

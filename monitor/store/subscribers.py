@@ -7,7 +7,7 @@ from typing import Any, LiteralString
 
 from psycopg import AsyncConnection, errors
 
-from monitor.errors import UsageError
+from monitor.errors import Conflict, UsageError
 from monitor.validate import email as checked_email
 from monitor.validate import language as checked_language
 from monitor.validate import zone as checked_zone
@@ -23,21 +23,23 @@ async def add(
     tz: str,
     send_empty: bool = False,
     lang: str | None = None,
+    changes: bool = False,
 ) -> Row:
     """Subscribe `email` to the digest of `keywords` (None: all keywords), with headlines in `lang`
-    where a story has them (None: the original's); a malformed address, an unknown zone, language
+    where a story has them (None: the original's), with `changes` also the edits and takedowns of
+    articles in stories they received; a malformed address, an unknown zone, language
     or keyword is a usage error, whether it came from the CLI or the API."""
     email, tz = checked_email(email), checked_zone(tz)
     lang = checked_language(lang) if lang is not None else None
     async with conn.transaction():
         try:
             cur = await conn.execute(
-                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty, lang)"
-                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
-                (email, keywords is None, send_at, tz, send_empty, lang),
+                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty, lang, changes)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
+                (email, keywords is None, send_at, tz, send_empty, lang, changes),
             )
         except errors.UniqueViolation:
-            raise UsageError(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None
+            raise Conflict(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None
         row = await cur.fetchone()
         assert row is not None
         for name in keywords or []:

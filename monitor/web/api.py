@@ -16,7 +16,7 @@ from monitor import validate
 from monitor.errors import UsageError
 from monitor.query.snippet import plain
 from monitor.store import articles, digests, keywords, sources, subscribers
-from monitor.web import archive, params
+from monitor.web import archive, evidence, params
 from monitor.web.errors import NotFound
 from monitor.web.security import check_write
 
@@ -97,14 +97,20 @@ async def body(request: Request) -> dict[str, Any]:
 
 
 def field(data: dict[str, Any], name: str, required: bool = False) -> str | None:
-    value = data.get(name)
-    if value is None or value == "":
+    """A text field of a request body, as given; None when absent. An empty string is not an
+    absent field: the description says each field, when given, holds something."""
+    if name not in data:
         if required:
             raise UsageError(f"{name}: required")
         return None
+    value = data[name]
+    if value is None:
+        raise UsageError(f"{name}: must be a string, not null (leave it out instead)")
+    if value == "":
+        raise UsageError(f"{name}: required" if required else f"{name}: must not be empty (leave it out instead)")
     if not isinstance(value, str):
         raise UsageError(f"{name}: must be a string")
-    return value.strip()
+    return value  # as given: monitor.validate checks it exactly as /openapi.json describes it
 
 
 def pool(request: Request) -> Any:
@@ -133,6 +139,7 @@ async def get_article(request: Request) -> Response:
         row = await archive.article(conn, article_id)
     if row is None:
         raise NotFound(f"no article {article_id}")
+    row["versions"] = evidence.api_versions(row["versions"])
     return reply(row)
 
 
@@ -155,7 +162,7 @@ async def add_keyword(request: Request) -> Response:
     data = await body(request)
     query = field(data, "query", required=True)
     assert query is not None
-    name = field(data, "name") or query
+    name = field(data, "name") or query.strip()
     keywords.checked(query)
     async with pool(request).connection() as conn:
         count, _ = await keywords.preview(conn, query)
@@ -234,12 +241,15 @@ async def add_subscriber(request: Request) -> Response:
     data = await body(request)
     email = validate.email(field(data, "email", required=True) or "")
     names = data.get("keywords")
-    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+    if "keywords" in data and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
         raise UsageError("keywords: must be a list of keyword names")
     at = validate.clock(field(data, "at") or "08:00")
     tz = validate.zone(field(data, "tz") or "Asia/Baku")
+    changes = data.get("changes", False)
+    if not isinstance(changes, bool):
+        raise UsageError("changes: must be true or false")
     async with pool(request).connection() as conn:
-        row = await subscribers.add(conn, email, names or None, at, tz, lang=field(data, "lang"))
+        row = await subscribers.add(conn, email, names or None, at, tz, lang=field(data, "lang"), changes=changes)
     return reply({"subscriber": row}, 201)
 
 
@@ -274,7 +284,28 @@ async def status(request: Request) -> Response:
         )
 
 
-routes = [
+def by_path(routes: list[Route]) -> list[Route]:
+    """One route per path, whatever its methods: Starlette answers a method no route of a path
+    takes with 405 and an `Allow` header naming the methods of the first route only (GET, where
+    POST was allowed too), which is not what /openapi.json says."""
+    grouped: dict[str, list[Route]] = {}
+    for route in routes:
+        grouped.setdefault(route.path, []).append(route)
+    merged = []
+    for path, same in grouped.items():
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        handlers = {m: r.endpoint for r in same for m in (r.methods or ())}
+
+        async def dispatch(request: Request, handlers: dict[str, Any] = handlers) -> Response:
+            return await handlers[request.method](request)  # type: ignore[no-any-return]
+
+        merged.append(Route(path, dispatch, methods=sorted(handlers)))
+    return merged
+
+
+routes_by_method = [
     Route("/api/articles", list_articles, methods=["GET"]),
     Route("/api/articles/{id}", get_article, methods=["GET"]),
     Route("/api/keywords", list_keywords, methods=["GET"]),
@@ -291,3 +322,4 @@ routes = [
     Route("/api/digests", list_digests, methods=["GET"]),
     Route("/api/status", status, methods=["GET"]),
 ]
+routes = by_path(routes_by_method)

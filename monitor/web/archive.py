@@ -9,6 +9,8 @@ from psycopg import AsyncConnection
 
 from monitor.query.snippet import snippet
 from monitor.store import articles, coverage, story_reads
+from monitor.store import evidence as evidence_store
+from monitor.web import evidence
 from monitor.web.params import Search
 
 Row = dict[str, Any]
@@ -33,12 +35,15 @@ async def find(conn: AsyncConnection[Any], search: Search) -> Results:
 
 async def article(conn: AsyncConnection[Any], article_id: int) -> Row | None:
     """The article with `story` (its story's timeline, see monitor.store.story_reads.members: every
-    article that carried it, with outlet, language, times and what each copy reproduces) and
-    `copies` (its republications)."""
+    article that carried it, with outlet, language, times and what each copy reproduces),
+    `copies` (its republications), `versions` (monitor.web.evidence), `removed_at`, `edited_at` and
+    its next re-check."""
     row = await articles.get(conn, article_id)
     if row is None:
         return None
     timeline = await story_reads.members(conn, [row["story_id"]]) if row["story_id"] is not None else []
     row["story"] = [story_reads.article(m) for m in timeline]
     row["copies"] = await articles.copies(conn, article_id)
+    row["versions"] = await evidence.versions(conn, article_id)
+    row.update(await evidence_store.state(conn, article_id))
     return row

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from monitor.errors import NewswatchError, UsageError
+from monitor.errors import Conflict, NewswatchError, UsageError
 from monitor.web.security import Refused
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ async def on_refused(request: Request, exc: Exception) -> Response:
 
 
 async def on_usage(request: Request, exc: Exception) -> Response:
-    return answer(request, 400, str(exc))
+    return answer(request, 409 if isinstance(exc, Conflict) else 400, str(exc))
 
 
 async def on_bad_value(request: Request, exc: Exception) -> Response:

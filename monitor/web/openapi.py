@@ -1,5 +1,9 @@
 """The OpenAPI 3.1 description of the JSON API, served at /openapi.json. Data only; kept beside the
-handlers of monitor/web/api.py, and checked against them by the schemathesis run in the tests."""
+handlers of monitor/web/api.py, and checked against them by schemathesis's conformance checks in
+the tests. What a field accepts is drawn from the checks themselves (monitor.validate, the
+patterns of monitor.web.params), so the description and the server refuse the same values; the
+helpers below give every new route the same treatment (bounded ids, non-empty required strings,
+409 for a name taken)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from monitor import __version__
+from monitor import __version__, validate
+from monitor.web import params
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -24,23 +29,42 @@ def query(name: str, description: str, schema: dict[str, Any] | None = None) -> 
     }
 
 
+ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}  # a PostgreSQL bigint
+TEXT = {"type": "string", "minLength": 1}  # required text: an empty string counts as missing
+NAME = {"type": "string", "minLength": 1, "maxLength": validate.NAME_MAX, "pattern": validate.NAME_PATTERN}
+DATE = {  # empty: no bound (what the search form sends)
+    "type": "string",
+    "pattern": f"^$|{params.DATE_PATTERN}",
+    "description": "YYYY-MM-DD or an RFC 3339 date and time",
+}
+FLAG = {"type": "string", "enum": [*params.TRUE, *params.FALSE]}
+
+
 def path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string", "minLength": 1}}
+    return {"name": name, "in": "path", "required": True, "schema": schema or TEXT}
+
+
+def error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
 
 
 def ok(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
     return {
         status: {"description": description, "content": {"application/json": {"schema": schema}}},
-        "400": {"description": "malformed request", "content": {"application/json": {"schema": ERROR}}},
+        "400": error("malformed request"),
     }
 
 
-def write(description: str, schema: dict[str, Any], status: str = "200", missing: bool = False) -> dict[str, Any]:
+def write(
+    description: str, schema: dict[str, Any], status: str = "200", missing: bool = False, creates: bool = False
+) -> dict[str, Any]:
     responses = ok(description, schema, status)
-    for code, text in (("401", "the web token is needed"), ("403", "refused: cross-site, or not from loopback")):
-        responses[code] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
+    responses["401"] = error("the web token is needed")
+    responses["403"] = error("refused: cross-site, or not from loopback")
     if missing:
-        responses["404"] = {"description": "no such thing", "content": {"application/json": {"schema": ERROR}}}
+        responses["404"] = error("no such thing")
+    if creates:
+        responses["409"] = error("the name (or address) is taken")
     return responses
 
 
@@ -93,6 +117,24 @@ ARTICLE = {
         "raw_sha256": {"type": ["string", "null"]},
         "story": {"type": "array", "items": {"type": "object"}},
         "copies": {"type": "array", "items": {"type": "object"}},
+        "versions": {
+            "type": "array",
+            "description": "every fetch that found it (the first, then re-checks that found an edit or a takedown)",
+            "items": obj(
+                ["n", "fetched_at", "sha256", "status", "changed"],
+                n={"type": "integer"},
+                fetched_at={"type": "string", "format": "date-time"},
+                sha256={"type": ["string", "null"], "description": "SHA-256 of the page as served (decoded)"},
+                status={"type": "integer", "description": "HTTP status of the final response"},
+                changed={"type": "boolean", "description": "its title or text differ from the version before"},
+                removed={"type": "boolean", "description": "this fetch found the article taken down"},
+                why={"type": ["string", "null"]},
+                diff={"type": "array", "description": "word-level: [{op: '-' or '+', words}]"},
+                capture={"type": ["string", "null"], "description": "URL of the raw page as served (a download)"},
+            ),
+        },
+        "removed_at": {**NULLABLE_TIME, "description": "when a re-check found it taken down; null while it stands"},
+        "edited_at": NULLABLE_TIME,
     },
 }
 ORIGINAL = {
@@ -193,12 +235,14 @@ REMOVED = obj(["removed"], removed={"type": "string"})
 
 ARTICLE_FILTERS = [
     query("q", "a query in the keyword language; empty: every article"),
-    query("since", "published on or after (YYYY-MM-DD or ISO 8601)"),
-    query("until", "published before (YYYY-MM-DD or ISO 8601)"),
+    query("since", "published on or after", DATE),
+    query("until", "published before", DATE),
     query("source", "only this outlet"),
     query("lang", "only this language (en, ru, az, …)"),
     query("keyword", "only articles matched by this watched keyword"),
-    query("include_duplicates", "also list copies of other articles and seeds", {"type": "boolean"}),
+    query("include_duplicates", "also list copies of other articles and seeds", FLAG),
+    query("edited", "only articles a re-check found edited", FLAG),
+    query("removed", "only articles a re-check found taken down", FLAG),
     query("limit", "page size (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
     query("offset", "how many to skip (use `next`)", {"type": "integer", "minimum": 0, "maximum": 1000000}),
 ]
@@ -231,7 +275,7 @@ PATHS: dict[str, Any] = {
     "/api/articles/{id}": {
         "get": {
             "summary": "One article with its text, evidence, story and republications",
-            "parameters": [path("id", {"type": "integer", "minimum": 1})],
+            "parameters": [path("id", ID)],
             "responses": {
                 **ok("the article", {"$ref": "#/components/schemas/Article"}),
                 "404": {"description": "no such article", "content": {"application/json": {"schema": ERROR}}},
@@ -285,7 +329,7 @@ PATHS: dict[str, Any] = {
         "get": {"summary": "Watched keywords", "responses": ok("keywords", listing("keywords", "Keyword"))},
         "post": {
             "summary": "Watch a query; matches the whole archive at once",
-            "requestBody": body(obj(["query"], query={"type": "string"}, name={"type": "string"})),
+            "requestBody": body(obj(["query"], query=TEXT, name=NAME)),
             "responses": write(
                 "the keyword, and how many articles published in the last 30 days it would have matched",
                 obj(
@@ -294,13 +338,14 @@ PATHS: dict[str, Any] = {
                     matched_30d={"type": "integer"},
                 ),
                 "201",
+                creates=True,
             ),
         },
     },
     "/api/keywords/preview": {
         "get": {
             "summary": "What a query would have matched among the articles published in the last 30 days, unsaved",
-            "parameters": [{**query("query", "the query to try"), "required": True}],
+            "parameters": [{**query("query", "the query to try", TEXT), "required": True}],
             "responses": ok(
                 "count and up to three examples",
                 obj(["matched_30d", "examples"], matched_30d={"type": "integer"}, examples={"type": "array"}),
@@ -341,14 +386,20 @@ PATHS: dict[str, Any] = {
             "requestBody": body(
                 obj(
                     ["name", "url"],
-                    name={"type": "string"},
-                    url={"type": "string"},
-                    kind={"type": "string"},
-                    every={"type": "string", "description": "15m, 1h, …"},
-                    lang={"type": "string"},
+                    name=NAME,
+                    url={"type": "string", "maxLength": validate.URL_MAX, "pattern": validate.URL_PATTERN},
+                    kind={"type": "string", "enum": list(validate.KINDS)},
+                    every={
+                        "type": "string",
+                        "pattern": validate.EVERY_PATTERN,
+                        "description": "15m, 1h, 2d or seconds; from one minute to 7 days",
+                    },
+                    lang={"type": "string", "enum": sorted(validate.ISO_639_1), "description": "ISO 639-1"},
                 )
             ),
-            "responses": write("the source", obj(["source"], source={"$ref": "#/components/schemas/Source"}), "201"),
+            "responses": write(
+                "the source", obj(["source"], source={"$ref": "#/components/schemas/Source"}), "201", creates=True
+            ),
         },
     },
     "/api/sources/{name}": {
@@ -379,19 +430,24 @@ PATHS: dict[str, Any] = {
             "requestBody": body(
                 obj(
                     ["email"],
-                    email={"type": "string"},
-                    keywords={"type": "array", "items": {"type": "string"}},
-                    at={"type": "string", "description": "local send time, 08:00"},
-                    tz={"type": "string", "description": "IANA time zone"},
+                    email={"type": "string", "maxLength": validate.EMAIL_MAX, "pattern": validate.EMAIL_PATTERN},
+                    keywords={"type": "array", "items": NAME, "description": "names of watched keywords"},
+                    at={"type": "string", "pattern": validate.CLOCK_PATTERN, "description": "local send time, 08:00"},
+                    tz={"type": "string", "enum": sorted(validate.ZONES), "description": "IANA time zone"},
                     lang={
                         "type": "string",
+                        "enum": sorted(validate.ISO_639_1),
                         "description": "ISO 639-1 code (en, ru, az): each story's headline in this language when "
                         "the story has an article in it; absent: the original's headline",
                     },
+                    changes={"type": "boolean", "description": "also tell of edits and takedowns of what they got"},
                 )
             ),
             "responses": write(
-                "the subscriber", obj(["subscriber"], subscriber={"$ref": "#/components/schemas/Subscriber"}), "201"
+                "the subscriber",
+                obj(["subscriber"], subscriber={"$ref": "#/components/schemas/Subscriber"}),
+                "201",
+                creates=True,
             ),
         },
     },

@@ -3,6 +3,7 @@ Anything malformed is a UsageError, which the app answers with a 400."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,10 +28,20 @@ class Search:
     offset: int
 
 
+# What the API accepts, as /openapi.json states it: a day, or an RFC 3339 date and time
+DATE_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
+NUMBER_PATTERN = r"^-?[0-9]{1,19}$"
+
+
 def moment(text: str, name: str) -> datetime | None:
     if not text:
         return None
     try:
+        if not re.fullmatch(DATE_PATTERN, text):
+            raise ValueError(text)
         value = datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{name}: not a date (YYYY-MM-DD or ISO 8601): {text!r}") from None
@@ -38,21 +49,23 @@ def moment(text: str, name: str) -> datetime | None:
 
 
 def flag(text: str | None, name: str) -> bool:
-    value = (text or "").strip().lower()
-    if value in TRUE:
+    if text is None:
+        return False
+    if text in TRUE:
         return True
-    if value in FALSE:
+    if text in FALSE:
         return False
     raise UsageError(f"{name}: expected true or false, got {text!r}")
 
 
 def number(text: str | None, name: str, default: int, low: int, high: int) -> int:
-    if text is None or text == "":
+    """A whole number from `low` to `high` written in ASCII digits; absent: `default`. An empty
+    value (`limit=`) is refused: it is not the integer the API description promises."""
+    if text is None:
         return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"{name}: not a whole number: {text!r}") from None
+    if not re.fullmatch(NUMBER_PATTERN, text):
+        raise UsageError(f"{name}: not a whole number: {text!r}")
+    value = int(text)
     if not low <= value <= high:
         raise UsageError(f"{name}: must be between {low} and {high}, got {value}")
     return value
@@ -65,7 +78,7 @@ def text(params: QueryParams | dict[str, Any], name: str) -> str | None:
 
 def search(params: QueryParams, default_limit: int = 50) -> Search:
     """The search a query string asks for: q, since, until, source, lang, keyword,
-    include_duplicates, limit, offset."""
+    include_duplicates, edited, removed, limit, offset."""
     query = params.get("q", "").strip()
     tree = parse(query)
     limit = number(params.get("limit"), "limit", default_limit, 1, MAX_LIMIT)
@@ -77,6 +90,8 @@ def search(params: QueryParams, default_limit: int = 50) -> Search:
         lang=text(params, "lang"),
         keyword=text(params, "keyword"),
         include_duplicates=flag(params.get("include_duplicates"), "include_duplicates"),
+        edited=flag(params.get("edited"), "edited"),
+        removed=flag(params.get("removed"), "removed"),
         # one more than asked, to know whether a next page exists
         limit=limit + 1,
         offset=offset,

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from monitor import record
 from monitor import seeds as watch
 from monitor.errors import UsageError
-from monitor.pipeline import worddiff
+from monitor.evidence import diff
 from monitor.seed_draft import from_bytes
 from monitor.store import seeds
 from monitor.web import params
@@ -113,7 +113,7 @@ async def copy_page(request: Request) -> Response:
     if found is None:
         raise NotFound(f"article {wanted} is no copy of seed {seed['id']}")
     text = next(r["text"] for r in rows if r["id"] == wanted)
-    ops = worddiff.trimmed(worddiff.diff(seed["text"], text))
+    ops = diff.trimmed(diff.segments(seed["text"], diff.diff(seed["text"], text)))
     return render(request, "seed_copy.html", {"seed": seed, "c": found, "ops": ops, "delay": record.delay_text})
 
 

@@ -176,4 +176,4 @@ class Worker:
         if self.alive():
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
-        self.file.close()  # also when the test failed: an open log would fail the next test (ResourceWarning)
+        self.file.close()  # else a failed test's open log fails the next test with a ResourceWarning

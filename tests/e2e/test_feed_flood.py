@@ -39,7 +39,7 @@ def test_a_flood_feed_is_bounded_and_other_sources_are_polled_on_time(cli: Cli, 
     with psycopg.connect(database_url, autocommit=True) as conn:  # Quick waits until the flood drains
         conn.execute("UPDATE sources SET next_poll_at = now() + interval '1 hour' WHERE name = 'Quick'")
     pages = lambda: sum(n for p, n in site.hits.items() if p.startswith("/f/"))  # noqa: E731
-    env = {"http_proxy": site.base, "NEWSWATCH_HOST_DELAY_S": "0.2"}
+    env = {"http_proxy": site.base, "NEWSWATCH_HOST_DELAY_S": "0.1"}
     with Worker(cli, "worker", **env) as worker:
         wait_for(lambda: pages() >= 5, 90, lambda: worker.log.read_text()[-2000:])
         with psycopg.connect(database_url, autocommit=True) as conn:

@@ -36,7 +36,7 @@ def test_keywords_add_previews_matches_the_archive_and_can_be_edited_and_removed
         conn.execute("UPDATE articles SET stored_at = now() - interval '400 days' WHERE id = %s", (old,))
 
     out = cli("keywords", "add", "envoy* -football", "--name", "watch").stdout
-    assert "would have matched 1 article(s) published in the last 30 days" in out
+    assert "would have matched 1 article(s) of the last 30 days (by publication date)" in out
     assert "Courier: Envoys present preliminary findings" in out
     found = [
         json.loads(line)["id"] for line in cli("search", "--keyword", "watch", "--format", "jsonl").stdout.splitlines()

@@ -70,7 +70,7 @@ def test_an_original_stored_after_its_copy_is_the_original_in_the_api_and_the_di
     async def api() -> tuple[dict, dict]:
         pool = await open_pool(database_url, max_size=2)
         try:
-            app = create_app(pool, None, config.load({}))  # type: ignore[arg-type]
+            app = create_app(pool, None, config.load({"NEWSWATCH_BASE_URL": "http://newswatch.test"}))  # type: ignore[arg-type]
             transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
             async with httpx.AsyncClient(transport=transport, base_url="http://newswatch.test") as client:
                 copy = (await client.get(f"/api/articles/{copy_id}")).json()
@@ -86,4 +86,5 @@ def test_an_original_stored_after_its_copy_is_the_original_in_the_api_and_the_di
     preview = cli("digest", "preview", "--subscriber", ANALYST).stdout
     assert "1 story" in preview, preview
     outlets = [line.strip() for line in preview.splitlines() if line.strip().startswith("- ")]
-    assert outlets == [f"- Wire: {original_url}", f"- Copier: {copy_url}"]  # the first publisher leads
+    # the first publisher leads, credited as the original; the copier is named a copy of it
+    assert outlets == [f"- Wire (en, original): {original_url}", f"- Copier (en, copy of Wire): {copy_url}"]

@@ -3,7 +3,8 @@
 `{{BASE}}` in a served file becomes the server's own http://127.0.0.1:PORT. Files are served with
 an ETag and a Last-Modified, and a matching If-None-Match or If-Modified-Since gets a 304. Every
 request is counted and its headers kept, so tests can see what a poll asked for; `overrides` serve
-made-up documents and `delays` make a path answer slowly. The routes of
+made-up documents and `delays` make a path answer slowly; `edit`, `vanish` and `redirect` change a
+published page the way outlets do (the re-check tests). The routes of
 `hostile.py` misbehave on purpose. The server also answers proxy-form requests
 (`GET http://host/path`), so a test can reach it under a public address through `http_proxy`.
 """
@@ -38,6 +39,7 @@ class Site:
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.times: list[tuple[float, str]] = []  # (time.monotonic(), path) of every request
+        self.answers: list[tuple[str, int]] = []  # (path, status) of every answer
         self.overrides: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.delays: dict[str, float] = {}  # path → seconds to wait before answering (a slow server)
         site = self
@@ -78,6 +80,7 @@ class Site:
                 return site.base
 
             def reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
+                site.answers.append((urlsplit(self.path).path, status))
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
@@ -110,3 +113,20 @@ class Site:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def body(self, path: str) -> bytes:
+        """What the site serves for a file's path, {{BASE}} filled in."""
+        file = self.find(path)
+        assert file is not None, path
+        return file.read_bytes().replace(b"{{BASE}}", self.base.encode())
+
+    # Pages that change after they were published (the re-check tests): each an override of the path.
+    def edit(self, path: str, later: str) -> None:
+        """`path` now serves the page of `later` (an edit; no ETag, like many CMSs)."""
+        self.overrides[path] = (200, {"Content-Type": TYPES[".html"]}, self.body(later))
+
+    def vanish(self, path: str, status: int = 410) -> None:
+        self.overrides[path] = (status, {"Content-Type": "text/html"}, b"<html><body><h1>Gone</h1></body></html>")
+
+    def redirect(self, path: str, to: str = "/", status: int = 301) -> None:
+        self.overrides[path] = (status, {"Location": to}, b"")

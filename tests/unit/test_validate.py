@@ -11,7 +11,7 @@ from monitor.validate import Invalid
 
 OK = [
     (validate.name, "Trend", "Trend"),
-    (validate.name, "  OC Media ", "OC Media"),
+    (validate.name, "OC Media", "OC Media"),
     (validate.name, "Əliyev seçki", "Əliyev seçki"),
     (validate.name, "выборы 2024", "выборы 2024"),
     (validate.web_url, "https://en.trend.az/feeds/index.rss", "https://en.trend.az/feeds/index.rss"),
@@ -21,8 +21,7 @@ OK = [
     (validate.interval, 3600, 3600),
     (validate.interval, "1d", 86400),
     (validate.language, "az", "az"),
-    (validate.language, "RU", "ru"),
-    (validate.language, "en-US", "en"),
+    (validate.language, "ru", "ru"),
     (validate.email, "ana@example.org", "ana@example.org"),
     (validate.zone, "Asia/Baku", "Asia/Baku"),
     (validate.clock, "07:30", time(7, 30)),
@@ -36,6 +35,9 @@ def test_good_values_are_kept_normalised(check, given, kept) -> None:  # type: i
 
 BAD = [
     (validate.name, "", "name", "empty"),
+    (validate.name, "   ", "name", "empty"),
+    (validate.name, " Trend", "name", "must not begin or end with a blank"),
+    (validate.name, "Trend\u3000", "name", "must not begin or end with a blank"),
     (validate.name, "a/b", "name", "'/'"),
     (validate.name, "x" * 201, "name", "at most 200"),
     (validate.name, "evil\r\nBcc: victim@example.org", "name", "one line of printable text"),
@@ -58,6 +60,12 @@ BAD = [
     (validate.language, "xx", "language", "ISO 639-1"),
     (validate.language, "e", "language", "ISO 639-1"),
     (validate.language, "en\nBcc", "language", "ISO 639-1"),
+    (validate.language, "RU", "language", "ISO 639-1"),  # as /openapi.json states: lower case
+    (validate.language, "en-US", "language", "ISO 639-1"),  # a region only in OPML files
+    (validate.web_url, "https://", "url", "not an http(s) URL"),
+    (validate.web_url, "https://a b.example/", "url", "not an http(s) URL"),
+    (validate.clock, "0730", "send time", "not a time of day"),
+    (validate.interval, " 15m", "interval", "not an interval"),
     (validate.email, "not an address", "email", "not an email address"),
     (validate.zone, "Mars/Olympus", "time zone", "unknown time zone"),
     (validate.zone, "../../etc/passwd", "time zone", "unknown time zone"),
@@ -78,3 +86,26 @@ def test_every_kind_has_a_spider() -> None:
 
     assert all(spider_for(k) is not None for k in validate.KINDS)
     assert spider_for("spider:nope") is None
+
+
+def test_a_language_tag_of_an_opml_file_is_kept_as_its_language() -> None:
+    assert validate.language("en-US", tagged=True) == "en" and validate.language("RU", tagged=True) == "ru"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "good", "bad"),
+    [
+        (validate.NAME_PATTERN, ["Trend", "OC Media", "Əliyev seçki"], ["", " x", "x ", "a/b", "a\nb", "a\u202eb"]),
+        (
+            validate.URL_PATTERN,
+            ["https://en.trend.az/x?y=1#z", "http://[::1]:8080/"],
+            ["ftp://x", "https://", "http://a b"],
+        ),
+        (validate.EMAIL_PATTERN, ["ana@example.org"], ["ana", "ana@x", "a na@example.org", "ana@example.org "]),
+        (validate.CLOCK_PATTERN, ["08:00", "23:59:59"], ["8:00", "24:00", "0800"]),
+    ],
+)
+def test_the_patterns_in_the_api_description_are_the_checks(pattern: str, good: list, bad: list) -> None:
+    import re
+
+    assert all(re.fullmatch(pattern, g) for g in good) and not any(re.fullmatch(pattern, b) for b in bad)

@@ -1,5 +1,6 @@
 """The web tests' fixtures: `served` runs `newswatch web` on a free port over a small archive,
-`served_stories` over the stories of tests/stories_world.py."""
+`served_stories` over the stories of tests/stories_world.py, `herald` over the evidence of a polled
+and re-checked outlet (an edit, a takedown, a page with script)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 
 from monitor.db import open_pool
 from tests import stories_world
 from tests.conftest import Cli
 from tests.e2e.test_run import free_port
+from tests.site.server import Site
 from tests.web import archive
 
 
@@ -67,6 +70,33 @@ def served_stories(cli: Cli, database_url: str) -> Iterator[Served]:
 
     with serving(cli, asyncio.run(load())) as served:
         yield served
+
+
+EDITED = "/evidence/ballot-count-5001.html"
+GONE = "/evidence/observer-mission-5002.html"
+SCRIPTED = "/evidence/mobile-boxes-5006.html"
+
+
+@dataclass
+class Herald:
+    url: str
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def herald(cli: Cli, site: Site, database_url: str) -> Iterator[Herald]:
+    cli("init")
+    cli("sources", "add", "Herald", site.url("/evidence/feed.rss"), "--lang", "en")
+    cli("sources", "add", "Scripted", site.url("/evidence/scripted.rss"), "--lang", "en")
+    cli("poll")
+    with psycopg.connect(database_url) as conn:
+        by_url = dict(conn.execute("SELECT url, id FROM articles").fetchall())
+    ids = {"edited": by_url[site.url(EDITED)], "gone": by_url[site.url(GONE)], "scripted": by_url[site.url(SCRIPTED)]}
+    site.edit(EDITED, "/evidence/later/ballot-count-5001.html")
+    site.vanish(GONE, 410)
+    cli("recheck", str(ids["edited"]), str(ids["gone"]))
+    with serving(cli, ids) as served:
+        yield Herald(served.url, ids)
 
 
 @contextmanager

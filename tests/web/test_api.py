@@ -152,7 +152,7 @@ async def test_errors_are_json_with_a_4xx(open_web: Web) -> None:
             ("POST", "/api/keywords", b"[1, 2]", 400),
             ("POST", "/api/keywords", b'{"query": ""}', 400),
             ("POST", "/api/keywords", b'{"query": "(unbalanced"}', 400),
-            ("POST", "/api/keywords", b'{"query": "election", "name": "election"}', 400),  # exists
+            ("POST", "/api/keywords", b'{"query": "election", "name": "election"}', 409),  # exists
             ("POST", "/api/sources", b'{"name": "x", "url": "javascript:alert(1)"}', 400),
             ("POST", "/api/sources", b'{"name": "x\\u0000y", "url": "https://a.example/rss"}', 400),
             ("POST", "/api/subscribers", b'{"email": "not an address"}', 400),

@@ -115,6 +115,7 @@ async def create(
     created_at: datetime,
     once_per_day: bool,
     version_ids: list[int] | None = None,
+    seed_copy_ids: list[int] | None = None,
 ) -> int | None:
     """Write the digest and its items (articles, and the edits and takedowns it tells of) in one
     transaction; None if another process got there first (these articles or changes already taken
@@ -142,6 +143,12 @@ async def create(
                     "INSERT INTO change_notices (subscriber_id, version_id, digest_id)"
                     " SELECT %s, unnest(%s::bigint[]), %s",
                     (subscriber_id, version_ids, row["id"]),
+                )
+            if seed_copy_ids:  # the seed copies its short section told (monitor.store.seeds.copies_first_seen)
+                await conn.execute(
+                    "INSERT INTO seed_copy_notices (subscriber_id, article_id, digest_id)"
+                    " SELECT %s, unnest(%s::bigint[]), %s",
+                    (subscriber_id, seed_copy_ids, row["id"]),
                 )
     except errors.UniqueViolation:
         return None
@@ -210,6 +217,7 @@ async def mark_failed(conn: AsyncConnection[Any], digest_id: int, reason: str) -
         )
         await conn.execute("DELETE FROM digest_items WHERE digest_id = %s", (digest_id,))
         await conn.execute("DELETE FROM change_notices WHERE digest_id = %s", (digest_id,))
+        await conn.execute("DELETE FROM seed_copy_notices WHERE digest_id = %s", (digest_id,))
 
 
 async def retry_later(conn: AsyncConnection[Any], digest_id: int, reason: str, delay_s: float) -> None:

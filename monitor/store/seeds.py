@@ -21,6 +21,7 @@ from monitor.errors import UsageError
 from monitor.pipeline import templates as template_rules
 from monitor.pipeline.fingerprint import fingerprint
 from monitor.store import articles, fingerprints, groups, originals, stories
+from monitor.store.digests import COMMIT_SLACK
 
 Row = dict[str, Any]
 URL_PREFIX = "seed:"
@@ -177,21 +178,25 @@ async def removed_keys(conn: AsyncConnection[Any]) -> set[str]:
     return {r["key"] for r in await cur.fetchall()}
 
 
-async def copies_first_seen(
-    conn: AsyncConnection[Any], subscriber_id: int, since: datetime | None, now: datetime
-) -> list[Row]:
-    """Copies of seeds first seen after `since` and up to `now`, not yet told to this subscriber:
-    the "republications of your seeds" section of their digest (`subscribers add --seed-copies`)."""
+async def copies_first_seen(conn: AsyncConnection[Any], subscriber_id: int, now: datetime) -> list[Row]:
+    """Copies of seeds first seen since the subscriber's previous digest (or in the day before they
+    subscribed) and up to `now`, not told to them yet, first seen first: the "republications of
+    your seeds" section of their digest (`subscribers add --seed-copies`)."""
     cur = await conn.execute(
         """
         SELECT c.id, c.outlet, c.url, c.title, c.published_at, c.stored_at AS first_seen, c.similarity,
                s.id AS seed_id, s.title AS seed_title, s.published_at AS seed_published_at
-          FROM articles c JOIN articles s ON s.id = c.duplicate_of AND s.is_seed
-         WHERE c.seed_duplicate AND c.stored_at <= %(now)s
-           AND (%(since)s::timestamptz IS NULL OR c.stored_at > %(since)s)
-           AND NOT EXISTS (SELECT 1 FROM seed_copy_notices n WHERE n.subscriber_id = %(sid)s AND n.article_id = c.id)
+          FROM subscribers sub
+          JOIN articles c ON c.seed_duplicate
+          JOIN articles s ON s.id = c.duplicate_of AND s.is_seed
+         WHERE sub.id = %(sid)s AND c.stored_at <= %(now)s
+           AND c.stored_at > coalesce((SELECT max(d.created_at) FROM digests d
+                                        WHERE d.subscriber_id = sub.id AND d.status IN ('pending', 'sent'))
+                                      - %(slack)s::interval,
+                                      sub.created_at - interval '1 day')
+           AND NOT EXISTS (SELECT 1 FROM seed_copy_notices n WHERE n.subscriber_id = sub.id AND n.article_id = c.id)
          ORDER BY c.stored_at, c.id
         """,
-        {"sid": subscriber_id, "since": since, "now": now},
+        {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK},
     )
     return await cur.fetchall()

@@ -318,7 +318,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "One seed with its republication record: each copy's outlet, dates, delay, similarity, words"
             " added and removed",
-            "parameters": [path("id", {"type": "integer", "minimum": 1})],
+            "parameters": [path("id", ID)],
             "responses": {
                 **ok("the seed", {"$ref": "#/components/schemas/Seed"}),
                 "404": {"description": "no such seed", "content": {"application/json": {"schema": ERROR}}},
@@ -441,6 +441,10 @@ PATHS: dict[str, Any] = {
                         "the story has an article in it; absent: the original's headline",
                     },
                     changes={"type": "boolean", "description": "also tell of edits and takedowns of what they got"},
+                    seed_copies={
+                        "type": "boolean",
+                        "description": "also list the republications of the seeds first seen since the previous digest",
+                    },
                 )
             ),
             "responses": write(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.conftest import Cli
+from tests.conftest import Cli, Mailbox
 from tests.site.server import Site
 
 ANALYST = "analyst@example.org"
@@ -178,3 +178,29 @@ def test_what_is_no_seed_is_refused_and_nothing_is_stored(
     assert articles(database_url) == stored
     assert "no seed 999" in cli("seeds", "show", "999", expect=2).stderr
     assert "no seed 999" in cli("seeds", "remove", "999", expect=2).stderr
+
+
+def test_a_subscriber_with_seed_copies_is_told_of_new_republications_once_never_as_stories(
+    cli: Cli, site: Site, mailbox: Mailbox
+) -> None:
+    polled_copies(cli, site)
+    cli("subscribers", "add", "copies@example.org", "--seed-copies")
+    seed_id = int(cli("seeds", "add", site.url(SEED_PAGE), "--outlet", "Caspian Courier").stdout.splitlines()[0])
+    cli("sources", "add", "Caspian Echo", site.url("/seeds/echo.rss"), "--lang", "en")
+    assert "Caspian Echo: fetched 1, new 0, duplicates 1, errors 0" in cli("poll", "Caspian Echo").stdout
+
+    preview = cli("digest", "preview", "--subscriber", "copies@example.org").stdout
+    assert preview.splitlines()[0].endswith(": 4 republications of your seeds")  # nothing else new
+    section = preview.split("Republications of your seeds", 1)[1]
+    # all four copies were first seen since the subscriber's first digest window opened; the three
+    # polled before the seed was added are copies too, and listed with the new one
+    assert section.count("* ") == 4 and "Caspian Echo" in section
+    assert f"/seeds/{seed_id}/copies/" in section and "2 d 2 h after" in section  # 7 Feb 12:00 after 5 Feb 10:00
+    assert "1. " not in preview  # never as a story
+    assert "Republications" not in cli("digest", "preview", "--subscriber", ANALYST).stdout  # who did not ask
+
+    cli("digest", "send", "--subscriber", "copies@example.org", NEWSWATCH_SMTP_URL=mailbox.url)
+    [sent] = mailbox.messages
+    assert "Caspian Echo" in sent.get_body(preferencelist=("plain",)).get_content()
+    again = cli("digest", "preview", "--subscriber", "copies@example.org")
+    assert "Republications of your seeds" not in again.stdout  # told once

@@ -13,6 +13,7 @@ import socket
 from pathlib import Path
 
 import psycopg
+from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import Cli, Mailbox
 from tests.site.server import Site
@@ -51,7 +52,7 @@ def polled_copies(cli: Cli, site: Site) -> None:
 
 
 def test_a_seed_from_a_url_takes_the_stored_copies_out_of_the_next_digest_and_shows_its_record(
-    cli: Cli, site: Site
+    cli: Cli, site: Site, tmp_path: Path
 ) -> None:
     polled_copies(cli, site)
     before = cli("digest", "preview", "--subscriber", ANALYST).stdout
@@ -75,6 +76,15 @@ def test_a_seed_from_a_url_takes_the_stored_copies_out_of_the_next_digest_and_sh
     ]
     preview = cli("digest", "preview", "--subscriber", ANALYST)
     assert "CIS observer mission" not in preview.stdout
+
+    # the page was fetched like any article: its exchange is kept as WARC records
+    warc = tmp_path / "seed.warc.gz"
+    cli("evidence", "export", str(seed_id), "--warc", str(warc))
+    with warc.open("rb") as f:
+        kept = [
+            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(f, check_digests=True)
+        ]
+    assert ("response", site.url(SEED_PAGE)) in kept and ("request", site.url(SEED_PAGE)) in kept
 
     everything = jsonl(cli("search", "--include-duplicates", "--format", "jsonl").stdout)
     by_url = {a["url"].rsplit("/", 1)[1]: a for a in everything}

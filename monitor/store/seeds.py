@@ -121,7 +121,7 @@ async def remove(conn: AsyncConnection[Any], seed_id: int) -> list[int]:
             (seed_id,),
         )
         copies = await cur.fetchall()
-        await groups.apply(conn, {r["id"]: None for r in copies}, copies)
+        await originals.repoint(conn, {r["id"]: None for r in copies})
         await conn.execute("DELETE FROM articles WHERE id = %s", (seed_id,))
         await conn.execute(
             "INSERT INTO removed_seeds (key) VALUES (%s) ON CONFLICT (key) DO UPDATE SET removed_at = now()",
@@ -129,6 +129,10 @@ async def remove(conn: AsyncConnection[Any], seed_id: int) -> list[int]:
         )
         for r in copies:
             await groups.redecide(conn, r["id"])
+            cur = await conn.execute("SELECT duplicate_of FROM articles WHERE id = %s", (r["id"],))
+            now = await cur.fetchone()
+            if now is not None and now["duplicate_of"] is None:  # an original: its story terms back
+                await groups.apply(conn, {r["id"]: None}, [r])
         freed = [r["id"] for r in copies]
         await conn.execute(
             "INSERT INTO freed_copies (article_id) SELECT unnest(%s::bigint[])"

@@ -7,7 +7,6 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY monitor ./monitor
 COPY spiders ./spiders
 COPY alerts ./alerts
-COPY seeds ./seeds
 RUN pip install --no-cache-dir -c constraints.txt -e . && useradd --create-home newswatch && mkdir -p /data \
     && chown newswatch /data
 USER newswatch

@@ -29,11 +29,12 @@ from zoneinfo import ZoneInfo
 from psycopg_pool import AsyncConnectionPool
 
 from alerts import mailer, unsubscribe, when
-from alerts.digest import Digest, assemble, changes
+from alerts.digest import Digest, assemble, changes, seed_copies
 from alerts.render import render
 from monitor import leases
 from monitor.config import Settings
 from monitor.store import digests as store
+from monitor.store import seeds as seed_store
 from monitor.store import subscribers
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,10 @@ async def build(
     async with pool.connection() as conn:
         rows = await store.candidates(conn, subscriber["id"], now, settings.new_within)
         changed = await store.changes_for(conn, subscriber["id"], now) if subscriber.get("changes") else []
-        if not rows and not changed and not subscriber["send_empty"]:
+        copied = (
+            await seed_store.copies_first_seen(conn, subscriber["id"], now) if subscriber.get("seed_copies") else []
+        )
+        if not rows and not changed and not copied and not subscriber["send_empty"]:
             return None
         carriers = await store.carriers(conn, sorted({r["story"] for r in rows}), now)
         key = await unsubscribe.signing_key(conn, settings)
@@ -75,10 +79,12 @@ async def build(
         subscriber["email"], local_date, subscriber["tz"], rows, carriers, subscriber["lang"], settings.base_url
     )
     digest.changes = changes(changed, subscriber["tz"], settings.base_url, local_date.year)
+    seed_copies(digest, copied, settings.base_url)
     digest.unsubscribe_url = unsubscribe.url(settings, unsubscribe.token(key, subscriber["id"], subscriber["email"]))
     subject, text, html = render(digest, settings.templates)
     # the same subscriber, day and articles give the same Message-ID, whoever prepares it
     told = f"{sorted(digest.article_ids)}" + (f":{sorted(digest.version_ids)}" if digest.changes else "")
+    told += f":seeds{sorted(digest.seed_copy_ids)}" if digest.seed_copy_ids else ""
     ident = hashlib.sha256(f"{subscriber['id']}:{local_date}:{told}".encode()).hexdigest()
     return Prepared(
         digest,
@@ -124,6 +130,7 @@ async def prepare(
             created_at=now,
             once_per_day=once_per_day,
             version_ids=prepared.digest.version_ids,
+            seed_copy_ids=prepared.digest.seed_copy_ids,
         )
 
 

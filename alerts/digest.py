@@ -90,6 +90,21 @@ class Change:
 
 
 @dataclass
+class SeedCopy:
+    """A republication of a seed first seen since the previous digest (`--seed-copies`): never a
+    story, a line of its own short section."""
+
+    article_id: int
+    outlet: str
+    title: str
+    url: str | None  # the copy at the outlet, when http(s)
+    page: str  # its word diff against the seed, on Newswatch
+    seed: str  # the seed's title
+    delay: str  # after the seed's publication, in words
+    similarity: float | None
+
+
+@dataclass
 class Digest:
     email: str
     local_date: date
@@ -98,6 +113,9 @@ class Digest:
     keyword_counts: list[tuple[str, int]]
     unsubscribe_url: str = ""
     changes: list[Change] = field(default_factory=list)
+    seed_copies: list[SeedCopy] = field(default_factory=list)
+    more_seed_copies: int = 0  # first seen since the previous digest beyond those listed (told too)
+    seed_copy_ids: list[int] = field(default_factory=list)  # every copy the section tells of
 
     @property
     def article_ids(self) -> list[int]:
@@ -307,3 +325,32 @@ def changes(rows: Sequence[dict[str, Any]], tz: str, base_url: str, this_year: i
             )
         )
     return told
+
+
+SEED_COPIES_LISTED = 10  # the section stays short: the rest are counted, and on the seeds' pages
+
+
+def seed_copies(digest: Digest, rows: Sequence[dict[str, Any]], base_url: str) -> None:
+    """The "republications of your seeds" section, from monitor.store.seeds.copies_first_seen."""
+    from monitor.record import delay_text
+
+    base = base_url.rstrip("/")
+    digest.seed_copy_ids = [r["id"] for r in rows]
+    digest.more_seed_copies = max(0, len(rows) - SEED_COPIES_LISTED)
+    digest.seed_copies = [
+        SeedCopy(
+            article_id=r["id"],
+            outlet=r["outlet"],
+            title=r["title"] or r["url"],
+            url=_link(r["url"]),
+            page=f"{base}/seeds/{r['seed_id']}/copies/{r['id']}",
+            seed=r["seed_title"],
+            delay=delay_text(
+                int(((r["published_at"] or r["first_seen"]) - r["seed_published_at"]).total_seconds())
+                if r["seed_published_at"]
+                else None
+            ),
+            similarity=None if r["similarity"] is None else float(r["similarity"]),
+        )
+        for r in rows[:SEED_COPIES_LISTED]
+    ]

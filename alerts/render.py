@@ -69,6 +69,10 @@ def heading(digest: Digest) -> str:
     n = len(digest.stories)
     day = digest.local_date.strftime("%a %-d %b %Y")
     changed = f"{len(digest.changes)} changed since you were told" if digest.changes else ""
+    copies = len(digest.seed_copy_ids)
+    if copies:
+        told = f"{copies} republication{'s' if copies != 1 else ''} of your seeds"
+        changed = f"{changed}, {told}" if changed else told
     if n == 0:
         return f"Newswatch digest, {day}: {changed or 'nothing new'}"
     return f"Newswatch digest, {day}: {n} {'story' if n == 1 else 'stories'}" + (f", {changed}" if changed else "")

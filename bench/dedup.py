@@ -13,6 +13,15 @@
    decision with its exact text check and template discount (monitor.store.originals.decide),
    p50 and p95, in a first
    (cold) and a second (warm) pass.
+3. Seeds (issue 14): the archive is loaded in stages (--seed-at, default 100,000 and 1,000,000);
+   at each, a seed whose text 20 stored articles reproduce is added through
+   monitor.store.seeds.add (the save, and the look-back over the whole archive through the LSH
+   index, in one transaction), then removed (its copies decided again), twice. The random
+   signatures never share a band with it, so the figure is the index path's cost at that size, plus
+   the copies' groups. Target: under 2 s at 1M.
+4. The republication record: a seed with 500 copies (about 400 words each, each trimmed or
+   extended its own way), GET /seeds/{id} through the app in process (the query, the word diffs of
+   monitor.evidence.diff, the template), and GET /api/seeds/{id}. Target: under 200 ms.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -128,22 +138,24 @@ def band_keys_np(minhash: np.ndarray) -> np.ndarray:
     return (((a << np.uint64(32)) | b) ^ bands).view(np.int64)
 
 
-def load(conn: psycopg.Connection, n: int, real: list[str], rng: np.random.Generator) -> None:
+def load(conn: psycopg.Connection, n: int, real: list[str], rng: np.random.Generator, first: int = 1) -> None:
+    """Articles `first` to `n`: the `real` texts first (when `first` is 1), random signatures after."""
     conn.execute("SET session_replication_role = replica")  # bulk load: the rows are consistent, skip FK triggers
     conn.execute("SET maintenance_work_mem = '1GB'")
     conn.execute("ALTER TABLE lsh_bands DROP CONSTRAINT lsh_bands_pkey")
     conn.execute("DROP INDEX lsh_bands_article")
+    real = real if first == 1 else []
     with conn.cursor().copy("COPY articles (id, outlet, url, text) FROM STDIN") as copy:
         for i, text in enumerate(real, 1):
             copy.write_row((i, "bench", f"https://bench.example/{i}", text))
     with conn.cursor().copy("COPY articles (id, outlet, url, text) FROM STDIN") as copy:
         chunk = 100_000
-        for start in range(REAL + 1, n + 1, chunk):
+        for start in range(first + len(real), n + 1, chunk):
             ids = range(start, min(start + chunk, n + 1))
             copy.write("".join(f"{i}\tbench\thttps://bench.example/{i}\t\n" for i in ids))
     sigs = [fp.fingerprint(t) for t in real]
     chunk = 250_000
-    for start in range(0, n, chunk):
+    for start in range(first - 1, n, chunk):
         rows = min(chunk, n - start)
         ids = np.arange(start + 1, start + rows + 1, dtype=np.int64)
         minhash = rng.integers(0, 2**32, size=(rows, fp.NUM_PERM), dtype=np.uint64)
@@ -161,6 +173,7 @@ def load(conn: psycopg.Connection, n: int, real: list[str], rng: np.random.Gener
         with conn.cursor().copy("COPY lsh_bands (key, article_id) FROM STDIN (FORMAT binary)") as c:
             c.write(HEADER + pgcopy_binary([("k", keys), ("a", owners)], rows * fp.BANDS) + TRAILER)
         print(f"  loaded {start + rows:,} signatures", flush=True)
+    conn.execute("SELECT setval('articles_id_seq', %s)", (n,))
     conn.execute("SET session_replication_role = origin")
     started = time.perf_counter()
     conn.execute("ALTER TABLE lsh_bands ADD PRIMARY KEY (key, article_id)")
@@ -198,6 +211,99 @@ async def lookups(url: str, real: list[str], rng: random.Random) -> None:
             print(f"  whole decision (originals.decide): p50 {pct(whole, 50):.2f} ms, p95 {pct(whole, 95):.2f} ms")
 
 
+SEED_COPIES = 20  # stored articles that reproduce the seed of the look-back benchmark
+
+
+def seed_copies(text: str) -> list[str]:
+    """Republications of `text`, each its own: MENAFN-style, or trimmed, each with a line of its own."""
+    return [(menafn(text) if i % 2 else trimmed(text, 5)) + f"\n\nFiled by desk {i}." for i in range(SEED_COPIES)]
+
+
+def seed_draft(text: str, key: str, published: datetime) -> Any:
+    from monitor.seed_draft import Draft
+
+    return Draft(key=key, title="The seed", text=text, outlet="Seed Outlet", published_at=published, lang="en")
+
+
+async def seed_lookback(url: str, text: str, size: int) -> None:
+    """Add and remove a seed reproduced by SEED_COPIES stored articles, twice; time each."""
+    from monitor import seeds as watch
+    from monitor.store import seeds
+
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        source = await watch.seed_source(conn)
+        for run in ("first", "second"):
+            draft = seed_draft(text, f"bench-{size}-{run}", datetime(2024, 2, 5, tzinfo=UTC))
+            t0 = time.perf_counter()
+            added = await seeds.add(conn, draft.article(source))
+            t1 = time.perf_counter()
+            freed = await seeds.remove(conn, added.id)
+            t2 = time.perf_counter()
+            print(
+                f"seed look-back at {size:,} articles ({run}): add {(t1 - t0) * 1000:.0f} ms"
+                f" ({added.copies} copies found), remove {(t2 - t1) * 1000:.0f} ms ({len(freed)} re-decided)"
+            )
+
+
+async def record_render(url: str, rng: random.Random) -> None:
+    """A seed with 500 copies: GET /seeds/{id} and /api/seeds/{id} in process, 20 times each."""
+    import httpx
+
+    from monitor import config
+    from monitor import seeds as watch
+    from monitor.db import open_pool
+    from monitor.store import seeds
+    from monitor.web.app import create_app
+
+    text = documents(1, rng)[0]
+    pool = await open_pool(url, max_size=2)
+    try:
+        async with pool.connection() as conn:
+            draft = seed_draft(text, "bench-record", datetime(2024, 2, 5, tzinfo=UTC))
+            added = await seeds.add(conn, draft.article(await watch.seed_source(conn)))
+            words = text.split()
+            async with conn.cursor() as cur:
+                rows = []
+                for i in range(500):
+                    cut = rng.randint(0, len(words) // 4)
+                    body = " ".join(["(Desk", f"{i})", *words[cut:], *rng.sample(words, rng.randint(0, 30))])
+                    at = datetime(2024, 2, 5, tzinfo=UTC) + timedelta(minutes=rng.randint(-60, 60 * 72))
+                    rows.append(
+                        (
+                            f"Outlet {i % 60}",
+                            f"https://copies.example/{i}",
+                            f"Copy {i}",
+                            body,
+                            at,
+                            at,
+                            added.id,
+                            round(rng.uniform(0.6, 1.0), 4),
+                        )
+                    )
+                await cur.executemany(
+                    "INSERT INTO articles (outlet, url, title, text, published_at, fetched_at, duplicate_of,"
+                    " seed_duplicate, similarity) VALUES (%s, %s, %s, %s, %s, %s, %s, true, %s)",
+                    rows,
+                )
+        settings = config.load({"NEWSWATCH_DATABASE_URL": url})
+        app = create_app(pool, None, settings)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
+            for path in (f"/seeds/{added.id}", f"/api/seeds/{added.id}"):
+                times = []
+                for _ in range(20):
+                    t0 = time.perf_counter()
+                    answer = await client.get(path)
+                    times.append((time.perf_counter() - t0) * 1000)
+                    assert answer.status_code == 200, answer.text[:200]
+                print(
+                    f"record of 500 copies, GET {path.replace(str(added.id), '{id}')}: first {times[0]:.0f} ms,"
+                    f" then p50 {statistics.median(times[1:]):.0f} ms, max {max(times[1:]):.0f} ms"
+                    f" ({len(answer.content) // 1024} KiB)"
+                )
+    finally:
+        await pool.close()
+
+
 def pct(xs: list[float], q: int) -> float:
     return statistics.quantiles(xs, n=100)[q - 1]
 
@@ -210,10 +316,18 @@ def main() -> None:
     ap.add_argument("--signatures", type=int, default=1_000_000)
     ap.add_argument("--docs", type=int, default=3000, help="documents for the throughput figures")
     ap.add_argument("--keep", action="store_true", help="keep the bench database (nw_bench_dedup) afterwards")
+    ap.add_argument(
+        "--seed-at",
+        default="100000,1000000",
+        help="archive sizes at which a seed's look-back is timed (comma-separated)",
+    )
     args = ap.parse_args()
     rng = random.Random(7)
     throughput(documents(args.docs, rng))
     real = documents(REAL, rng)
+    seed_text = real[0]
+    real += seed_copies(seed_text)
+    stages = sorted({int(n) for n in args.seed_at.split(",") if n and int(n) < args.signatures} | {args.signatures})
     name = "nw_bench_dedup"
     bench_url = urlunsplit(urlsplit(args.url)._replace(path="/" + name))
     with psycopg.connect(args.url, autocommit=True) as admin:
@@ -226,12 +340,19 @@ def main() -> None:
                 await migrate.migrate(c)
 
         asyncio.run(schema())
-        started = time.perf_counter()
-        with psycopg.connect(bench_url, autocommit=True) as conn:
-            load(conn, args.signatures, real, np.random.default_rng(7))
-        rows = args.signatures * fp.BANDS
-        print(f"loaded {args.signatures:,} signatures ({rows:,} band rows) in {time.perf_counter() - started:.0f} s")
-        asyncio.run(lookups(bench_url, real, rng))
+        loaded, generator = 0, np.random.default_rng(7)
+        for size in stages:
+            started = time.perf_counter()
+            with psycopg.connect(bench_url, autocommit=True) as conn:
+                load(conn, size, real, generator, first=loaded + 1)
+            loaded = size
+            print(
+                f"loaded {size:,} signatures ({size * fp.BANDS:,} band rows) in {time.perf_counter() - started:.0f} s"
+            )
+            if str(size) in args.seed_at.split(","):
+                asyncio.run(seed_lookback(bench_url, seed_text, size))
+        asyncio.run(lookups(bench_url, real[:REAL], rng))
+        asyncio.run(record_render(bench_url, rng))
     finally:
         if not args.keep:
             with psycopg.connect(args.url, autocommit=True) as admin:

@@ -183,7 +183,7 @@ def setup(url: str, feeds: int, items: int, env: dict[str, str]) -> None:
         encoding="utf-8",
     )
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("UPDATE sources SET enabled = false")  # the real outlets of seeds/: no internet here
+        conn.execute("UPDATE sources SET enabled = false")  # the real outlets of the built-in watch: no internet here
     subprocess.run(
         [sys.executable, "-m", "monitor", "sources", "import", str(opml)], env=env, check=True, capture_output=True
     )

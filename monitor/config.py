@@ -183,6 +183,13 @@ SETTINGS: tuple[Setting, ...] = (
         "folder of your own digest.html / digest.txt templates (run sandboxed); unset: the built-in ones",
     ),
     Setting(
+        "seeds",
+        _text,
+        None,
+        "folder of your own watch, laid out like the built-in one (articles.toml with the seed articles, "
+        "sources.toml, keywords.toml, aliases.toml), loaded by `newswatch init`; unset: the built-in election watch",
+    ),
+    Setting(
         "host_delay_s",
         _number(float, 0, 60, " s"),
         0.5,

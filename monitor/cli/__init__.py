@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__, logs
-from monitor.cli import archive, backfill, evidence, manage, service, show, stories, upkeep, web
+from monitor.cli import archive, backfill, evidence, manage, seeds, service, show, stories, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -32,6 +32,7 @@ def build_parser() -> Parser:
     archive.register(sub)
     stories.register(sub)
     show.register(sub)
+    seeds.register(sub)
     backfill.register(sub)
     evidence.register(sub)
     evidence.register_recheck(sub)

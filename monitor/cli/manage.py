@@ -99,6 +99,11 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also tell, once each, of edits and takedowns of articles in stories this subscriber received",
     )
+    q.add_argument(
+        "--seed-copies",
+        action="store_true",
+        help="also list, in a short section, the republications of the seeds first seen since the previous digest",
+    )
     q.set_defaults(handler=subscribers_add)
     q = s.add_parser("remove", help="remove a recipient")
     q.add_argument("email")
@@ -278,13 +283,16 @@ def subscribers_list(args: argparse.Namespace) -> int:
 def subscribers_add(args: argparse.Namespace) -> int:
     names = [k.strip() for k in args.keywords.split(",") if k.strip()] if args.keywords else None
     row = _with_db(
-        lambda c: subscribers.add(c, args.email, names, args.at, args.tz, args.empty, args.lang, args.changes)
+        lambda c: subscribers.add(
+            c, args.email, names, args.at, args.tz, args.empty, args.lang, args.changes, args.seed_copies
+        )
     )
     print(
         f"subscribed {row['email']}: daily at {row['send_at'].strftime('%H:%M')} {row['tz']}, "
         f"keywords: {', '.join(names) if names else 'all'}{', also on empty days' if args.empty else ''}"
         f"{', headlines in ' + row['lang'] if row['lang'] else ''}"
         f"{', with edits and takedowns' if args.changes else ''}"
+        f"{', with republications of the seeds' if args.seed_copies else ''}"
     )
     return 0
 

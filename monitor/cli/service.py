@@ -21,7 +21,9 @@ from monitor.store import sources, subscribers
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("init", help="create or upgrade the schema and load seeds/ (idempotent)")
+    p = sub.add_parser(
+        "init", help="create or upgrade the schema and load the seeds, sources and keywords of the watch (idempotent)"
+    )
     p.set_defaults(handler=init)
 
     p = sub.add_parser("run", help="the service: scheduled polls, daily digests and the web UI")
@@ -58,21 +60,28 @@ def register(sub: Any) -> None:
 def init(args: argparse.Namespace) -> int:
     settings = config.load()
 
+    watch = seeds.folder(settings)
+    seeds.read(watch)  # a malformed file is refused before the database is touched
+
     async def main() -> seeds.Loaded:
-        async with database(settings, upgrade=True) as pool, pool.connection() as conn:
-            return await seeds.load(conn)
+        async with database(settings, upgrade=True) as pool:
+            async with pool.connection() as conn:
+                loaded = await seeds.load(conn, watch)
+            await seeds.rewrite(pool, settings, loaded.withdrawn)
+            return loaded
 
     loaded = runtime.run(main)
     print(
         f"schema current; seeds loaded: {loaded.articles} articles, {loaded.sources} sources, "
         f"{loaded.keywords} keywords added"
+        + (f"; {loaded.copies} stored article(s) found reproducing the new seeds" if loaded.copies else "")
     )
     if loaded.updated:
         print(f"default keywords given this version's query (and matched again): {', '.join(loaded.updated)}")
     if loaded.kept:
         print(
             f"default keywords you changed, left as you wrote them: {', '.join(loaded.kept)} "
-            "(seeds/keywords.toml has this version's query; `newswatch keywords edit NAME QUERY` to take it)"
+            "(the watch's keywords.toml has this version's query; `newswatch keywords edit NAME QUERY` to take it)"
         )
     return 0
 
@@ -135,7 +144,8 @@ async def serve(settings: config.Settings, args: argparse.Namespace, sock: socke
 
     async with database(settings, upgrade=True) as pool:
         async with pool.connection() as conn:
-            await seeds.load(conn)
+            loaded = await seeds.load(conn, seeds.folder(settings))
+        await seeds.rewrite(pool, settings, loaded.withdrawn)
         if args.once:
             async with pool.connection() as conn:
                 chosen = await sources.enabled(conn)

@@ -1,7 +1,7 @@
 """The alias table: names of one entity in several languages and scripts (ЦИК / MSK / CEC /
 Central Election Commission), each read as one story term `@<key>`.
 
-The table ships with the seeds (`seeds/aliases.toml`) and is read once at startup (`default()`):
+The table ships with the seeds (`monitor/watch/aliases.toml`) and is read once at startup (`default()`):
 the aliases are rules for reading text, not rows of the archive, so they need no `init` and no
 table, and every worker that starts reads the same file. A name is matched word by word on the
 transliteration keys of its words (monitor.pipeline.translit) in each of the three languages, so
@@ -19,7 +19,7 @@ from pathlib import Path
 from monitor.errors import UsageError
 from monitor.pipeline.translit import key
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parent.parent / "watch"
 LANGS = ("en", "ru", "az")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -73,8 +73,11 @@ def load(path: Path) -> Aliases:
 
 @lru_cache(maxsize=1)
 def default() -> Aliases:
-    """The table shipped with the seeds, read once."""
-    return load(SEEDS / "aliases.toml")
+    """The table of the watch (the folder NEWSWATCH_SEEDS names, else the built-in one), read once."""
+    from monitor import config
+
+    folder = config.load().seeds
+    return load((Path(folder).expanduser() if folder else SEEDS) / "aliases.toml")
 
 
 def find(aliases: Aliases, words: list[str], keys: list[str], lang: str | None) -> dict[int, tuple[int, str]]:

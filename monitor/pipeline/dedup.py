@@ -55,13 +55,16 @@ def is_duplicate(a: str, b: str) -> tuple[bool, float]:
     return score >= THRESHOLD, score
 
 
-def worth_checking(new: Signature, candidates: list[tuple[int, Signature]]) -> list[int]:
-    """The ids of the candidates (id, signature) whose estimated containment could reach THRESHOLD, best first."""
+def worth_checking(
+    new: Signature, candidates: list[tuple[int, Signature]], at_most: int | None = CHECK_AT_MOST
+) -> list[int]:
+    """The ids of the candidates (id, signature) whose estimated containment could reach THRESHOLD,
+    best first; `at_most` None: all of them (a seed's look-back, monitor.store.originals.decide_all)."""
     scored = {i: containment_estimate(new, sig) for i, sig in candidates}
     kept = sorted(
         (i for i, score in scored.items() if score >= THRESHOLD - ESTIMATE_MARGIN), key=lambda i: (-scored[i], i)
     )
-    return kept[:CHECK_AT_MOST]
+    return kept[:at_most]
 
 
 def discounted(text: str, template: Template) -> set[str]:

@@ -106,7 +106,7 @@ async def ingest(
         fetch_headers=item.headers,
         signature=signature,
         keyword_ids=tuple(keywords.ids_matching(doc)),
-        evidence=await _first_fetch(item, keeping) if keeping is not None else None,
+        evidence=await first_fetch(item, keeping) if keeping is not None else None,
     )
     async with _save_turn(), pool.connection() as conn:
         saved = await articles.save(conn, new)
@@ -117,7 +117,9 @@ async def ingest(
     return "old" if new_within is not None and not is_new(published, item.fetched_at, new_within) else "new"
 
 
-async def _first_fetch(item: Fetched, keeping: Keeping) -> FirstFetch:
+async def first_fetch(item: Fetched, keeping: Keeping) -> FirstFetch:
+    """The evidence of a page's first fetch: its raw exchanges written as WARC records (also for a
+    seed fetched by `seeds add`), and when it is to be re-checked."""
     capture = None
     if item.exchanges:
         capture = await asyncio.to_thread(files.write_capture, keeping.folder, item.exchanges)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, LiteralString
 
 from psycopg import AsyncConnection, errors
 
@@ -19,13 +19,34 @@ Row = dict[str, Any]
 COMMIT_SLACK = "10 minutes"
 
 
+# Since when a subscriber's next digest looks: their previous digest, or the day before they subscribed
+_SINCE: LiteralString = """coalesce((SELECT max(d.created_at) FROM digests d
+                                    WHERE d.subscriber_id = s.id AND d.status IN ('pending', 'sent'))
+                                  - %(slack)s::interval,
+                                  s.created_at - interval '1 day')"""
+# What brings an article into that window: stored since then and news by the age rule; or a copy set
+# free since then by the removal of its seed (monitor.store.seeds.remove), news by the age rule counted
+# from when it was freed: it was held back, not seen. (Two queries, not an OR: the first keeps its plan.)
+_STORED: LiteralString = "AND " + IS_NEW + " AND a.stored_at > " + _SINCE
+_FREED: LiteralString = (
+    "AND EXISTS (SELECT 1 FROM freed_copies f WHERE f.article_id = a.id AND f.freed_at <= %(now)s AND f.freed_at > "
+    + _SINCE
+    + " AND (a.published_at IS NULL OR a.published_at >= f.freed_at - %(new_within)s::interval))"
+)
+
+
 async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: datetime, new_within: timedelta) -> list[Row]:
     """Articles for the subscriber's next digest: stored up to `now` since their previous digest (or
-    in the day before they subscribed), matching their keywords, not duplicates or seed copies, never
-    put in one of their digests before, nor of a story one of their digests told already, and news
-    (monitor.store.newness: published within `new_within` of being first seen)."""
-    cur = await conn.execute(
-        """
+    in the day before they subscribed), or freed since then from a removed seed, matching their
+    keywords, not duplicates or seed copies, never put in one of their digests before, nor of a
+    story one of their digests told already, and news (monitor.store.newness: published within
+    `new_within` of being first seen, or of being freed)."""
+    args = {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK, "new_within": new_within}
+    rows: dict[int, Row] = {}
+    for window in (_STORED, _FREED):
+        cur = await conn.execute(
+            (
+                """
         SELECT a.id, a.url, a.title, a.text, a.outlet, a.lang, a.published_at, a.stored_at,
                coalesce(a.story_id, a.id) AS story,
                a.story_id,
@@ -39,24 +60,28 @@ async def candidates(conn: AsyncConnection[Any], subscriber_id: int, now: dateti
            AND (s.all_keywords OR EXISTS (SELECT 1 FROM subscriber_keywords sk
                                            WHERE sk.subscriber_id = s.id AND sk.keyword_id = k.id))
            AND a.duplicate_of IS NULL AND NOT a.seed_duplicate AND NOT a.is_seed
-           AND """
-        + IS_NEW
-        + """
            AND a.stored_at <= %(now)s
-           AND a.stored_at > coalesce((SELECT max(d.created_at) FROM digests d
-                                        WHERE d.subscriber_id = s.id AND d.status IN ('pending', 'sent'))
-                                      - %(slack)s::interval,
-                                      s.created_at - interval '1 day')
+           """
+                + window
+                + """
            AND NOT EXISTS (SELECT 1 FROM digest_items di WHERE di.subscriber_id = s.id AND di.article_id = a.id)
          GROUP BY a.id
          ORDER BY a.published_at DESC NULLS LAST, a.id DESC
-        """,
-        {"sid": subscriber_id, "now": now, "slack": COMMIT_SLACK, "new_within": new_within},
-    )
-    rows = await cur.fetchall()
+        """
+            ),
+            args,
+        )
+        for r in await cur.fetchall():
+            rows.setdefault(r["id"], r)
+    found = sorted(rows.values(), key=_newest_first)
     # a story is told once: not again when another article of it arrives (README, "The daily digest")
-    told = await told_stories(conn, subscriber_id, [r["story_id"] for r in rows if r["story_id"] is not None])
-    return [r for r in rows if r["story_id"] not in told]
+    told = await told_stories(conn, subscriber_id, [r["story_id"] for r in found if r["story_id"] is not None])
+    return [r for r in found if r["story_id"] not in told]
+
+
+def _newest_first(r: Row) -> tuple[bool, float, int]:
+    published = r["published_at"]
+    return (published is None, -published.timestamp() if published else 0.0, -r["id"])
 
 
 async def changes_for(conn: AsyncConnection[Any], subscriber_id: int, now: datetime) -> list[Row]:
@@ -115,6 +140,7 @@ async def create(
     created_at: datetime,
     once_per_day: bool,
     version_ids: list[int] | None = None,
+    seed_copy_ids: list[int] | None = None,
 ) -> int | None:
     """Write the digest and its items (articles, and the edits and takedowns it tells of) in one
     transaction; None if another process got there first (these articles or changes already taken
@@ -142,6 +168,12 @@ async def create(
                     "INSERT INTO change_notices (subscriber_id, version_id, digest_id)"
                     " SELECT %s, unnest(%s::bigint[]), %s",
                     (subscriber_id, version_ids, row["id"]),
+                )
+            if seed_copy_ids:  # the seed copies its short section told (monitor.store.seeds.copies_first_seen)
+                await conn.execute(
+                    "INSERT INTO seed_copy_notices (subscriber_id, article_id, digest_id)"
+                    " SELECT %s, unnest(%s::bigint[]), %s",
+                    (subscriber_id, seed_copy_ids, row["id"]),
                 )
     except errors.UniqueViolation:
         return None
@@ -210,6 +242,7 @@ async def mark_failed(conn: AsyncConnection[Any], digest_id: int, reason: str) -
         )
         await conn.execute("DELETE FROM digest_items WHERE digest_id = %s", (digest_id,))
         await conn.execute("DELETE FROM change_notices WHERE digest_id = %s", (digest_id,))
+        await conn.execute("DELETE FROM seed_copy_notices WHERE digest_id = %s", (digest_id,))
 
 
 async def retry_later(conn: AsyncConnection[Any], digest_id: int, reason: str, delay_s: float) -> None:

@@ -9,6 +9,7 @@ reads the group, scores its pairs and writes the changes.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -95,13 +96,15 @@ async def _rows(conn: AsyncConnection[Any], where: str, args: tuple[Any, ...]) -
     return await cur.fetchall()
 
 
-async def group_of(conn: AsyncConnection[Any], roots: list[int]) -> list[dict[str, Any]]:
-    """The roots and their copies, earliest first, at most GROUP_AT_MOST."""
+async def group_of(
+    conn: AsyncConnection[Any], roots: list[int], at_most: int | None = GROUP_AT_MOST
+) -> list[dict[str, Any]]:
+    """The roots and their copies, earliest first, at most `at_most` (None: all)."""
     return await _rows(
         conn,
         " WHERE a.id = ANY(%s) OR a.duplicate_of = ANY(%s)"
         " ORDER BY NOT a.is_seed, coalesce(a.published_at, a.fetched_at), a.fetched_at, a.id LIMIT %s",
-        (roots, roots, GROUP_AT_MOST),
+        (roots, roots, at_most),
     )
 
 
@@ -151,6 +154,60 @@ async def decide(conn: AsyncConnection[Any], new: Newcomer, itself: int | None =
     arranged = arrange(scorer, group, new.member())
     changes = {r["id"]: arranged[r["id"]] for r in group if arranged[r["id"]] != current(r)}
     return Decision(arranged[NEW], templates[new.outlet], changes, group)
+
+
+LOOKBACK_AT_MOST = 100_000  # LSH candidates a seed's look-back reads (far more than any real seed's copies)
+
+
+class Pairs(Mapping[tuple[int, int], float]):
+    """The scores of pairs, each computed the first time dedup.arrange asks for it: a seed's group
+    can hold hundreds of copies, and arrange asks only for the pairs it needs (each member against
+    the seed first), where scoring every pair ahead would grow with the square of the group."""
+
+    def __init__(self, scorer: Scorer):
+        self.scorer = scorer
+        self.known: dict[tuple[int, int], float] = {}
+
+    def __getitem__(self, pair: tuple[int, int]) -> float:
+        key = (min(pair), max(pair))
+        if key not in self.known:
+            self.known[key] = self.scorer.score(*key)
+        return self.known[key]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self.known)
+
+    def __len__(self) -> int:
+        return len(self.known)
+
+
+async def decide_all(conn: AsyncConnection[Any], new: Newcomer, itself: int) -> Decision:
+    """`decide` for a seed just stored under `itself` (its look-back): every stored article that
+    reproduces it, however many, with their whole groups, where `decide` keeps to the best
+    CHECK_AT_MOST candidates and the first GROUP_AT_MOST members; the same rules and the same
+    template discount. Changes naming the newcomer name `itself`."""
+    found = await fingerprints.candidates(conn, new.signature, LOOKBACK_AT_MOST) if new.signature.size else []
+    ids = set(await same_text(conn, new.content_hash))
+    ids.update(dedup.worth_checking(new.signature, [(i, s) for i, s in found if i != itself], at_most=None))
+    ids.discard(itself)
+    candidates = await _rows(conn, " WHERE a.id = ANY(%s) ORDER BY a.id", (sorted(ids),)) if ids else []
+    templates = await _templates(conn, candidates, new)
+    scorer = Scorer({NEW: (new.outlet, new.text, new.content_hash)}, templates)
+    scorer.texts.update({r["id"]: (r["outlet"], r["text"], r["content_hash"]) for r in candidates})
+    matched = [r for r in candidates if scorer.score(NEW, r["id"]) >= dedup.THRESHOLD]
+    if not matched:
+        return Decision(None, templates[new.outlet])
+    roots = sorted({r["duplicate_of"] or r["id"] for r in matched})
+    group = [r for r in await group_of(conn, roots, at_most=None) if r["id"] != itself]
+    templates.update(await _templates(conn, [r for r in group if r["outlet"] not in templates], new))
+    scorer.texts.update({r["id"]: (r["outlet"], r["text"], r["content_hash"]) for r in group})
+    arranged = dedup.arrange([member_of(r) for r in group] + [new.member()], Pairs(scorer))
+
+    def named(o: dedup.Original | None) -> dedup.Original | None:
+        return dedup.Original(itself, o.is_seed, o.similarity) if o is not None and o.article_id == NEW else o
+
+    changes = {r["id"]: named(arranged[r["id"]]) for r in group if named(arranged[r["id"]]) != current(r)}
+    return Decision(named(arranged[NEW]), templates[new.outlet], changes, group)
 
 
 def arrange(scorer: Scorer, group: list[dict[str, Any]], new: dedup.Member | None = None) -> dict[int, Any]:

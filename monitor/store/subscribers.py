@@ -25,19 +25,21 @@ async def add(
     send_empty: bool = False,
     lang: str | None = None,
     changes: bool = False,
+    seed_copies: bool = False,
 ) -> Row:
     """Subscribe `email` to the digest of `keywords` (None: all keywords), with headlines in `lang`
     where a story has them (None: the original's), with `changes` also the edits and takedowns of
-    articles in stories they received; a malformed address, an unknown zone, language
+    articles in stories they received, with `seed_copies` the republications of seeds first seen since
+    their previous digest; a malformed address, an unknown zone, language
     or keyword is a usage error, whether it came from the CLI or the API."""
     email, tz = checked_email(email), checked_zone(tz)
     lang = checked_language(lang) if lang is not None else None
     async with conn.transaction():
         try:
             cur = await conn.execute(
-                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty, lang, changes)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
-                (email, keywords is None, send_at, tz, send_empty, lang, changes),
+                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty, lang, changes, seed_copies)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+                (email, keywords is None, send_at, tz, send_empty, lang, changes, seed_copies),
             )
         except errors.UniqueViolation:
             raise Conflict(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None

@@ -256,11 +256,14 @@ async def add_subscriber(request: Request) -> Response:
         raise UsageError("keywords: must be a list of keyword names")
     at = validate.clock(field(data, "at") or "08:00")
     tz = validate.zone(field(data, "tz") or "Asia/Baku")
-    changes = data.get("changes", False)
-    if not isinstance(changes, bool):
-        raise UsageError("changes: must be true or false")
+    changes, seed_copies = data.get("changes", False), data.get("seed_copies", False)
+    for name, flag in (("changes", changes), ("seed_copies", seed_copies)):
+        if not isinstance(flag, bool):
+            raise UsageError(f"{name}: must be true or false")
     async with pool(request).connection() as conn:
-        row = await subscribers.add(conn, email, names or None, at, tz, lang=field(data, "lang"), changes=changes)
+        row = await subscribers.add(
+            conn, email, names or None, at, tz, lang=field(data, "lang"), changes=changes, seed_copies=seed_copies
+        )
     return reply({"subscriber": row}, 201)
 
 

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor.config import Settings
-from monitor.web import api, errors, evidence, manage, pages, stories, unsubscribe
+from monitor.web import api, errors, evidence, manage, pages, seeds, stories, unsubscribe
 from monitor.web.metrics import metrics
 from monitor.web.openapi import openapi
 from monitor.web.security import BodyCap, SecurityHeaders
@@ -45,6 +45,7 @@ def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool] | 
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *api.routes,
         *stories.routes,
+        *seeds.routes,
         *pages.routes,
         *evidence.routes,
         *manage.routes,

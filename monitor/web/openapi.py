@@ -179,6 +179,41 @@ STORY = obj(
         "description": "the timeline: the first publisher first, then the others earliest published first",
     },
 )
+SEED_FIELDS = {
+    "id": {"type": "integer"},
+    "title": {"type": "string"},
+    "outlet": {"type": "string"},
+    "published_at": NULLABLE_TIME,
+    "lang": {"type": ["string", "null"]},
+    "url": {"type": ["string", "null"], "description": "the page it was fetched from; null for a file"},
+}
+SEED_SUMMARY = obj(
+    [*SEED_FIELDS, "copies"],
+    **SEED_FIELDS,
+    copies={"type": "integer", "description": "stored articles that reproduce it"},
+)
+SEED_COPY = obj(
+    ["article_id", "outlet", "url", "published_at", "first_seen", "delay_s", "similarity"],
+    article_id={"type": "integer"},
+    outlet={"type": "string"},
+    url={"type": "string"},
+    published_at=NULLABLE_TIME,
+    first_seen={"type": "string", "format": "date-time"},
+    delay_s={"type": ["integer", "null"], "description": "seconds after the seed's publication (negative: before)"},
+    similarity={"type": ["number", "null"], "description": "to the seed"},
+    added_words={"type": "integer"},
+    removed_words={"type": "integer"},
+    flags={"type": "array", "items": {"type": "string"}, "description": "what looks wrong (dated before the seed…)"},
+)
+SEED = obj(
+    [*SEED_FIELDS, "copies"],
+    **SEED_FIELDS,
+    copies={
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/SeedCopy"},
+        "description": "the republication record, earliest published first",
+    },
+)
 KEYWORD = obj(["name", "query"], name={"type": "string"}, query={"type": "string"}, articles={"type": "integer"})
 SOURCE = obj(
     ["name", "url", "kind", "enabled"],
@@ -274,6 +309,23 @@ PATHS: dict[str, Any] = {
             "responses": {
                 **ok("the story", {"$ref": "#/components/schemas/Story"}),
                 "404": {"description": "no such story", "content": {"application/json": {"schema": ERROR}}},
+            },
+        }
+    },
+    "/api/seeds": {
+        "get": {
+            "summary": "Seed articles (read already: what reproduces one is never told as new), earliest first",
+            "responses": ok("seeds", listing("seeds", "SeedSummary")),
+        }
+    },
+    "/api/seeds/{id}": {
+        "get": {
+            "summary": "One seed with its republication record: each copy's outlet, dates, delay, similarity, words"
+            " added and removed",
+            "parameters": [path("id", ID)],
+            "responses": {
+                **ok("the seed", {"$ref": "#/components/schemas/Seed"}),
+                "404": {"description": "no such seed", "content": {"application/json": {"schema": ERROR}}},
             },
         }
     },
@@ -393,6 +445,10 @@ PATHS: dict[str, Any] = {
                         "the story has an article in it; absent: the original's headline",
                     },
                     changes={"type": "boolean", "description": "also tell of edits and takedowns of what they got"},
+                    seed_copies={
+                        "type": "boolean",
+                        "description": "also list the republications of the seeds first seen since the previous digest",
+                    },
                 )
             ),
             "responses": write(
@@ -450,6 +506,9 @@ DOCUMENT = {
             "StorySummary": STORY_SUMMARY,
             "Story": STORY,
             "StoryArticle": STORY_ARTICLE,
+            "SeedSummary": SEED_SUMMARY,
+            "Seed": SEED,
+            "SeedCopy": SEED_COPY,
             "Keyword": KEYWORD,
             "Source": SOURCE,
             "Subscriber": SUBSCRIBER,

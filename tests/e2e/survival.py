@@ -56,7 +56,7 @@ def publish(site: Site, feed: str, items: int) -> list[str]:
 
 
 def add_feeds(cli: Cli, site: Site, names: list[str]) -> None:
-    """The sources, in one OPML import; the real outlets of seeds/ are disabled (no internet here)."""
+    """The sources, in one OPML import; the real outlets of the built-in watch are disabled (no internet here)."""
     body = "".join(f'<outline text="{n}" xmlUrl="{site.url(f"/sv/{n}.rss")}" language="en"/>' for n in names)
     opml = cli.home / "feeds.opml"
     opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><head/><body>{body}</body></opml>', encoding="utf-8")
@@ -96,7 +96,7 @@ def wait_for(what: Callable[[], Any], timeout: float, message: Callable[[], str]
 
 def a_due_subscriber(cli: Cli, database_url: str) -> None:
     """A subscriber whose send time (00:00 UTC) passed today while no service ran, and an article
-    for them; the real outlets of seeds/ disabled."""
+    for them; the real outlets of the built-in watch disabled."""
     from tests.e2e.test_digest_cli import ANALYST, an_election_article
 
     cli("init")

@@ -1,4 +1,4 @@
-"""How `newswatch init` treats default keywords stored from an older seeds/keywords.toml: a default
+"""How `newswatch init` treats default keywords stored from an older monitor/watch/keywords.toml: a default
 that still has an old query (one its `replaces` lists) gets this version's, matched again over the
 archive; one whose query the user changed is left alone, and init says which."""
 

@@ -1,5 +1,5 @@
 """The labelled evaluation set: originals (tests/eval/originals.py, outlet_tails.py, multilingual.py,
-timeline.py, and the seed of seeds/), and copies made from them the way outlets make them: a
+timeline.py, and the seed of monitor/watch/), and copies made from them the way outlets make them: a
 MENAFN-style prefix with hard line breaks and a disclaimer, a trimmed copy, a copy with a new lead,
 an extended copy, the story inside heavy boilerplate, the same page under two paths; copies fetched
 before their originals (in the same poll, and in an earlier one).

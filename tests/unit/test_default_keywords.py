@@ -1,4 +1,4 @@
-"""Every default keyword of seeds/keywords.toml against sentences written the way each language's
+"""Every default keyword of monitor/watch/keywords.toml against sentences written the way each language's
 press writes them (our own sentences, in the outlets' manner: datelines, inflected forms, full
 names of institutions), both ways: what it must catch and what it must not (football "observers",
 other countries' elections and commissions, words that only begin like the keyword's)."""

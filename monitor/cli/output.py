@@ -1,4 +1,5 @@
-"""What the CLI prints: tables for people (rich, fitted to the terminal's width or `COLUMNS`, with
+"""What the CLI prints: tables for people (rich, fitted to the terminal's width or `COLUMNS`; into
+a file or a pipe with no `COLUMNS`, each row on one line, so grep and cut see whole values; with
 human times), JSON lines and CSV for scripts (unchanged by any of that), and progress bars on
 stderr when it is a terminal."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -86,6 +88,9 @@ def _cell(value: Any) -> str | Text:
     return " ".join(str(jsonable(value)).split())
 
 
+UNBOUNDED = 100_000  # columns of a table written to a file or a pipe without COLUMNS
+
+
 def stdout_console(out: TextIO | None = None) -> Console:
     """A console on `out` (stdout): its width is the terminal's, or `COLUMNS`, else 80."""
     return Console(file=out or sys.stdout, highlight=False, soft_wrap=False, emoji=False)
@@ -122,9 +127,11 @@ def table(
     if console.is_terminal:
         console.print(grid)
         return
-    # for a file or a pipe: plain text, without the spaces rich pads each line with
+    # for a file or a pipe: plain text, without the spaces rich pads each line with, as wide as the
+    # rows are unless COLUMNS asks for a width
+    width = console.width if os.environ.get("COLUMNS", "").strip().isdigit() else UNBOUNDED
     buffer = io.StringIO()
-    Console(file=buffer, width=console.width, color_system=None, highlight=False, emoji=False).print(grid)
+    Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False).print(grid)
     console.file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 

@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import sys
+import traceback
 from typing import Any
 
 from monitor import config, db, runtime
@@ -46,6 +47,10 @@ def web(args: argparse.Namespace) -> int:
             except NewswatchError as exc:  # said once per worker, as `main` would
                 print(f"newswatch: {exc}", file=sys.stderr, flush=True)
                 status = exc.exit_status
+            except KeyboardInterrupt:  # SIGTERM or Ctrl-C before it began to serve: a clean stop
+                status = 0
+            except BaseException:  # said, not lost in os._exit
+                traceback.print_exc()
             finally:
                 os._exit(status)
         children.append(pid)

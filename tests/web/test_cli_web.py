@@ -38,7 +38,7 @@ def test_web_workers_serve_and_stop_on_sigterm(cli: Cli) -> None:
                     time.sleep(0.2)
             assert answers == [{"ok": True, "database": True, "scheduler": None}] * 10, log.read_text()
             proc.send_signal(signal.SIGTERM)
-            assert proc.wait(timeout=30) == 0
+            assert proc.wait(timeout=30) == 0, log.read_text()
         finally:
             if proc.poll() is None:
                 proc.kill()

@@ -45,6 +45,9 @@ def page(served_copies: Served) -> Iterator[Any]:
         yield page
 
 
+FETCHING = 30_000  # ms: adding a seed fetches and extracts its page on the server (slow on a loaded machine)
+
+
 def cells(row: Any) -> list[str]:
     return [" ".join(c.split()) for c in row.locator("td").all_inner_texts()]
 
@@ -63,7 +66,7 @@ def test_add_a_seed_read_its_record_and_a_copys_diff_then_remove_it(
     form = page.locator("#add-seed")
     form.locator("input[name=url]").fill(site.url(SEED_PAGE))
     form.locator("input[name=outlet]").fill("Caspian Courier")
-    form.locator("button[type=submit]").click()
+    form.locator("button[type=submit]").click(timeout=FETCHING)
     notice = page.locator(".notice").inner_text()
     assert notice.startswith("added seed ") and "3 stored article(s) already reproduce it" in notice
     row = page.locator("#seeds tbody tr")
@@ -110,7 +113,7 @@ def test_add_a_seed_read_its_record_and_a_copys_diff_then_remove_it(
     form = page.locator("#add-seed")
     form.locator("input[name=file]").set_input_files(str(russian))
     form.locator("input[name=outlet]").fill("Report")
-    form.locator("button[type=submit]").click()
+    form.locator("button[type=submit]").click(timeout=FETCHING)
     assert page.locator(".notice").inner_text().startswith("added seed ")
     listed = {r["title"]: r for r in api(f"{base}/api/seeds")["seeds"]}
     ru = listed["Миссия наблюдателей СНГ прибыла в Баку"]
@@ -129,6 +132,6 @@ def test_a_refused_seed_is_said_on_the_page(page: Any, served_copies: Served, si
     page.goto(served_copies.url + "/seeds")
     form = page.locator("#add-seed")
     form.locator("input[name=url]").fill(site.url("/seeds/no-such-page.html"))
-    form.locator("button[type=submit]").click()
+    form.locator("button[type=submit]").click(timeout=FETCHING)
     assert "could not be fetched: HTTP 404" in page.locator(".error").inner_text()
     assert page.locator("#seeds tbody").inner_text().strip() == "No seeds yet."

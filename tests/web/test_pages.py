@@ -21,8 +21,10 @@ from alerts import unsubscribe
 from monitor import config
 from monitor.db import open_pool
 from tests.conftest import ROOT, Cli
+from tests.e2e.test_seeds_cli import SEED_PAGE, polled_copies
+from tests.site.server import Site
 from tests.web.browser import SHOTS, browsing, need_chromium
-from tests.web.conftest import Served, serving
+from tests.web.conftest import EDITED, GONE, Served, serving
 
 need_chromium()
 
@@ -44,7 +46,13 @@ def fit(page: Any) -> dict[str, Any]:
                     outside.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.name || '').slice(0, 40)}"`
                                  + ` ${Math.round(r.left)}..${Math.round(r.right)}`);
             }
-            return {width, scroll: document.documentElement.scrollWidth, outside};
+            // for the message: the innermost elements that reach past the right edge
+            const wide = [...document.querySelectorAll("body *")]
+                .filter(el => el.getBoundingClientRect().right > width + 1
+                              && ![...el.children].some(c => c.getBoundingClientRect().right > width + 1))
+                .slice(0, 5).map(el => `${el.tagName.toLowerCase()}.${el.className} `
+                                        + `${Math.round(el.getBoundingClientRect().right)}`);
+            return {width, scroll: document.documentElement.scrollWidth, outside, wide};
         }""",
         CONTROLS,
     )
@@ -65,7 +73,7 @@ def violations(page: Any) -> list[str]:
 
 def check(page: Any, name: str, width: int) -> None:
     placed = fit(page)
-    assert placed["scroll"] <= placed["width"], f"{name} at {width} px is {placed['scroll']} px wide"
+    assert placed["scroll"] <= placed["width"], f"{name} at {width} px is {placed['scroll']} px wide: {placed['wide']}"
     assert placed["outside"] == [], f"{name} at {width} px: controls outside the window: {placed['outside']}"
     if AXE.exists():
         assert violations(page) == [], name
@@ -145,6 +153,46 @@ def test_every_page_fits_and_passes_axe(world: Served, database_url: str, width:
         page.goto(world.url + "/sources")
         page.click("button[aria-label='Remove Trend']")
         check(page, "confirm-remove", width)
+
+
+@pytest.fixture
+def later(cli: Cli, site: Site, database_url: str) -> Iterator[Served]:
+    """The pages other issues added: a seed with three stored copies (its record, a copy's word
+    diff), and an outlet's article edited and another taken down (versions, the evidence)."""
+    polled_copies(cli, site)
+    seed = int(cli("seeds", "add", site.url(SEED_PAGE), "--outlet", "Caspian Courier").stdout.splitlines()[0])
+    cli("sources", "add", "Herald", site.url("/evidence/feed.rss"), "--lang", "en")
+    cli("poll", "Herald")
+    with psycopg.connect(database_url) as conn:
+        by_url = dict(conn.execute("SELECT url, id FROM articles").fetchall())
+        (copy,) = conn.execute("SELECT min(id) FROM articles WHERE duplicate_of = %s", (seed,)).fetchone()
+    ids = {"seed": seed, "copy": copy, "edited": by_url[site.url(EDITED)], "gone": by_url[site.url(GONE)]}
+    site.edit(EDITED, "/evidence/later/ballot-count-5001.html")
+    site.vanish(GONE, 410)
+    cli("recheck", str(ids["edited"]), str(ids["gone"]))
+    with serving(cli, ids) as served:
+        yield served
+
+
+def later_pages(ids: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("seeds", "/seeds"),
+        ("seed", f"/seeds/{ids['seed']}"),
+        ("seed-copy", f"/seeds/{ids['seed']}/copies/{ids['copy']}"),
+        ("article-edited", f"/articles/{ids['edited']}"),
+        ("article-removed", f"/articles/{ids['gone']}"),
+        ("version", f"/articles/{ids['edited']}/versions/1"),
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_seed_and_evidence_pages_fit_and_pass_axe(later: Served, width: int) -> None:
+    with browsing(width=width, bypass_csp=True) as page:
+        for name, path in later_pages(later.ids):
+            response = page.goto(later.url + path)
+            assert response is not None and response.status == 200, (name, response and response.status)
+            assert page.locator("h1").count() == 1, name
+            check(page, name, width)
 
 
 def test_text_is_marked_with_its_language(world: Served) -> None:

@@ -361,3 +361,76 @@ def test_a_signed_out_write_keeps_its_input_through_sign_in(token_served: Served
         assert page.locator("#add-name").input_value() == "Football"
         page.click("#add-form button:has-text('Add')")
         assert "added keyword 'Football'" in page.locator(".notice").inner_text()
+
+
+def test_sources_put_the_failing_first_with_their_reason_and_filter_by_state(
+    world: Served, cli: Cli, database_url: str
+) -> None:
+    for name in ("Alpha", "Broken", "Wobbly", "Quiet"):
+        cli("sources", "add", name, f"https://{name.lower()}.example/rss", "--no-check")
+    cli("sources", "disable", "Quiet")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE sources SET last_success_at = now() WHERE name IN ('Alpha', 'Trend')")
+        for name, failures, error in (("Wobbly", 1, "timed out after 10 s"), ("Broken", 4, "HTTP 503")):
+            conn.execute(
+                "UPDATE sources SET consecutive_failures = %s, last_error = %s, last_error_at = now() WHERE name = %s",
+                (failures, error, name),
+            )
+    with browsing(width=390) as page:
+        page.goto(world.url + "/sources")
+        names = page.locator(".source-name").all_inner_texts()
+        assert names == ["Broken", "Wobbly", "Alpha", "Quiet", "Trend"]  # the longest failing first, then by name
+        assert "2 sources are failing" in page.locator("p.error").inner_text()
+        broken = page.locator("li.source", has_text="Broken")
+        assert "Failing 4 times in a row" in broken.locator(".reason").inner_text()
+        assert "HTTP 503" in broken.locator(".reason").inner_text()
+        assert page.locator("li.source", has_text="Alpha").locator(".reason").count() == 0
+        internals = broken.locator("details.internals")  # the internal figures: behind a toggle
+        assert not internals.locator("dt", has_text="Interval now").is_visible()
+        internals.locator("summary").click()
+        assert internals.locator("dt", has_text="Interval now").is_visible()
+        page.click("nav.tabs a:has-text('Failing (2)')")
+        assert page.locator(".source-name").all_inner_texts() == ["Broken", "Wobbly"]
+        page.click("nav.tabs a:has-text('Disabled (1)')")
+        assert page.locator(".source-name").all_inner_texts() == ["Quiet"]
+        assert page.locator("button[aria-label='Enable Quiet']").count() == 1
+
+
+def test_a_subscriber_is_edited_with_the_zone_and_language_pickers(world: Served, database_url: str) -> None:
+    with browsing(width=390) as page:
+        page.goto(world.url + "/subscribers")
+        page.click("a[aria-label='Edit ana@example.org']")
+        assert page.locator("#edit-tz").input_value() == "Europe/Berlin"
+        assert page.locator("#edit-lang").input_value() == "ru"
+        page.select_option("#edit-tz", "Asia/Baku")
+        page.select_option("#edit-lang", "az")
+        page.fill("#edit-at", "07:30")
+        page.fill("#edit-keywords", "nonexistent")
+        page.check("#edit-empty")
+        page.click("#edit button:has-text('Save')")
+        # refused: still editing, with what was typed
+        assert "no keyword named 'nonexistent'" in page.locator("#edit-keywords-note").inner_text()
+        assert page.locator("#edit-tz").input_value() == "Asia/Baku"
+        assert page.locator("#edit-lang").input_value() == "az"
+        assert page.locator("#edit-empty").is_checked()
+        page.fill("#edit-keywords", "election")
+        page.click("#edit button:has-text('Save')")
+        assert "ana@example.org" in page.locator(".notice").inner_text()
+        row = " ".join(page.locator("tbody tr", has_text="ana@example.org").inner_text().split())
+        assert "07:30 Asia/Baku, also empty days" in row and "election" in row
+    with psycopg.connect(database_url) as conn:
+        stored = conn.execute("SELECT tz, lang, send_empty, send_at::text FROM subscribers").fetchall()
+    assert stored == [("Asia/Baku", "az", True, "07:30:00")]
+
+
+def test_a_sitemap_source_is_added_from_the_form(world: Served, site: Site, cli: Cli) -> None:
+    with browsing(width=390) as page:
+        page.goto(world.url + "/sources")
+        page.fill("#add-name", "ApaMap")
+        page.fill("#add-url", site.url("/robots.txt"))
+        page.select_option("#add-kind", "sitemap")
+        page.click("#add-source button:has-text('Add')")
+        assert "added source ApaMap" in page.locator(".notice").inner_text()
+        assert "News sitemap" in page.locator("li.source", has_text="ApaMap").locator(".meta").inner_text()
+    listed = cli("sources", "list", "--format", "jsonl").stdout
+    assert any('"name": "ApaMap"' in line and '"kind": "sitemap"' in line for line in listed.splitlines())

@@ -60,6 +60,7 @@ def test_every_table_fits_80_columns_with_human_times(cli: Cli, ids: dict[str, i
         assert widest(out) <= 80, (args, out)
     out = cli("search", COLUMNS="80").stdout
     assert "Snap election called" in out and "https://trend.example/election-1" in out  # title and URL
+    assert "Azerbaijan holds a snap" in " ".join(out.split())  # and the snippet, under them
     assert "h ago" in out  # published five hours ago, said so
     assert ".000" not in out and "+00:00" not in out  # no microseconds, no offsets
     listed = cli("sources", "list").stdout

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean chromium axe
+.PHONY: run test lint bench clean chromium axe screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Newswatch needs Python 3.11 or newer"'
@@ -34,6 +34,9 @@ axe:
 	@test -f $(AXE) || \
 	  (command -v npm >/dev/null && npm install --silent --no-audit --no-fund --no-save --prefix .cache/axe axe-core@$(AXE_VERSION) >/dev/null 2>&1) || \
 	  echo "axe-core could not be installed: the accessibility checks of the browser tests will be skipped"
+
+screenshots: $(STAMP) chromium  ## every page at 390 and 1366 px into docs/screenshots/ (tests/web/screenshots.py)
+	$(BIN)/python -m pytest tests/web/screenshots.py -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -48,6 +48,12 @@ class Run:
     keeping: Keeping
     targets: list[dict[str, Any]]
     outcomes: dict[int, rechecks.Outcome] = field(default_factory=dict)
+    heard: Callable[[int], None] | None = None  # told how many targets are answered so far (a progress bar)
+
+    def record(self, article_id: int, outcome: rechecks.Outcome) -> None:
+        self.outcomes[article_id] = outcome
+        if self.heard is not None:
+            self.heard(len(self.outcomes))
 
 
 class RecheckSpider(scrapy.Spider):
@@ -89,7 +95,7 @@ class RecheckSpider(scrapy.Spider):
         except Exception as exc:  # one bad page never stops the others; its claim runs out
             log.warning("recheck of article %s: %s", target["article_id"], exc)
             outcome = rechecks.Outcome(target["article_id"], "failed", str(exc))
-        self.run.outcomes[target["article_id"]] = outcome
+        self.run.record(target["article_id"], outcome)
 
     async def failed(self, failure: Failure) -> None:
         target = failure.request.cb_kwargs["target"]  # type: ignore[attr-defined]
@@ -101,15 +107,19 @@ class RecheckSpider(scrapy.Spider):
         except Exception as exc:
             log.warning("recheck of article %s: %s (%s)", target["article_id"], reason, exc)
             outcome = rechecks.Outcome(target["article_id"], "failed", reason)
-        self.run.outcomes[target["article_id"]] = outcome
+        self.run.record(target["article_id"], outcome)
 
 
 async def recheck(
-    pool: AsyncConnectionPool, settings: Settings, targets: list[dict[str, Any]]
+    pool: AsyncConnectionPool,
+    settings: Settings,
+    targets: list[dict[str, Any]],
+    heard: Callable[[int], None] | None = None,
 ) -> dict[int, rechecks.Outcome]:
     """Fetch the claimed `targets` again and record what each re-check found; returns the outcome
-    of each (an article the crawl never answered for is 'failed', its claim left to run out)."""
-    run = Run(pool, Keeping.of(settings), targets)
+    of each (an article the crawl never answered for is 'failed', its claim left to run out).
+    `heard` is told how many of the targets are answered so far."""
+    run = Run(pool, Keeping.of(settings), targets, heard=heard)
     if targets:
         async with crawl_turn():
             await AsyncCrawlerRunner(scrapy_settings(settings)).crawl(RecheckSpider, run=run)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor import config, runtime
+from monitor.cli import output
 from monitor.errors import NewswatchError, UsageError
 from monitor.evidence.export import DamagedCapture, export
 from monitor.service import database
@@ -71,8 +72,9 @@ def register_recheck(sub: Any) -> None:
     p.set_defaults(handler=recheck)
 
 
-async def _recheck_batches(pool: Any, settings: config.Settings, ids: list[int]) -> list[Any]:
-    """Claim (the named, or batch by batch the due), re-check, and hold the claims while at it."""
+async def _recheck_batches(pool: Any, settings: config.Settings, ids: list[int], bar: output.Bar) -> list[Any]:
+    """Claim (the named, or batch by batch the due), re-check, and hold the claims while at it;
+    `bar` counts the articles answered out of those claimed so far."""
     from monitor import leases
     from monitor.evidence.rechecks import Outcome
     from monitor.store import rechecks
@@ -94,8 +96,14 @@ async def _recheck_batches(pool: Any, settings: config.Settings, ids: list[int])
             async with pool.connection() as conn:
                 await rechecks.renew(conn, claimed, settings.lease_s)
 
+        before = len(outcomes)
+        bar.update(completed=before, total=before + len(targets))
+
+        def heard(answered: int, before: int = before) -> None:
+            bar.update(completed=before + answered)
+
         async with leases.renewed(renew, settings.lease_s):
-            done = await run_recheck(pool, settings, targets)
+            done = await run_recheck(pool, settings, targets, heard)
         outcomes += [done[i] for i in claimed]
         if ids:
             return outcomes
@@ -109,7 +117,8 @@ def recheck(args: argparse.Namespace) -> int:
 
     async def main() -> list[Any]:
         async with database(settings) as pool:
-            return await _recheck_batches(pool, settings, list(dict.fromkeys(args.ids)))
+            with output.progress("recheck") as bar:
+                return await _recheck_batches(pool, settings, list(dict.fromkeys(args.ids)), bar)
 
     outcomes = runtime.run(main)
     for o in sorted(outcomes, key=lambda o: o.article_id):

@@ -12,6 +12,7 @@ import select
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -59,6 +60,7 @@ def test_every_table_fits_80_columns_with_human_times(cli: Cli, ids: dict[str, i
         assert widest(out) <= 80, (args, out)
     out = cli("search", COLUMNS="80").stdout
     assert "Snap election called" in out and "https://trend.example/election-1" in out  # title and URL
+    assert "Azerbaijan holds a snap" in " ".join(out.split())  # and the snippet, under them
     assert "h ago" in out  # published five hours ago, said so
     assert ".000" not in out and "+00:00" not in out  # no microseconds, no offsets
     listed = cli("sources", "list").stdout
@@ -189,3 +191,39 @@ def test_a_refused_connection_is_one_line_without_a_traceback(cli: Cli, database
     once = cli("run", "--once")
     assert "Traceback" not in once.stderr, once.stderr
     assert len([line for line in once.stderr.splitlines() if "Gone" in line]) <= 1, once.stderr
+
+
+def test_a_sitemap_backfill_counts_its_articles_on_a_terminal(cli: Cli, site: Site) -> None:
+    cli("sources", "add", "ApaMap", site.url("/robots.txt"), "--kind", "sitemap")
+    status, out, shown = on_a_terminal(cli, "backfill", "ApaMap", "--since", "2024-02-07", "--until", "2024-02-08")
+    assert status == 0 and "ApaMap: fetched 2, new 2" in out
+    assert "backfill ApaMap" in shown and "articles stored" in shown, shown  # no days to count: the articles
+    assert "ApaMap: fetched" not in shown
+
+
+def test_an_import_shows_its_checks_on_a_terminal(cli: Cli, site: Site, tmp_path: Path) -> None:
+    outlines = "".join(
+        f'<outline text="{name}" xmlUrl="{site.url(path)}" language="en"/>'
+        for name, path in (("Courier", "/feed.rss"), ("Herald", "/evidence/feed.rss"))
+    )
+    opml = tmp_path / "two.opml"
+    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}</body></opml>', "utf-8")
+    status, out, shown = on_a_terminal(cli, "sources", "import", str(opml))
+    assert status == 0 and "2 source(s) added" in out
+    assert "checking feeds" in shown and "2/2" in shown, shown
+    piped = cli("sources", "import", str(opml))
+    assert piped.stderr == "" and "0 source(s) added, 2 already present" in piped.stdout
+
+
+def test_a_recheck_shows_its_articles_on_a_terminal_and_not_in_a_pipe(cli: Cli, site: Site, database_url: str) -> None:
+    cli("sources", "add", "Herald", site.url("/evidence/feed.rss"), "--lang", "en")
+    cli("poll", "Herald")
+    with psycopg.connect(database_url) as conn:
+        ids = [str(i) for (i,) in conn.execute("SELECT id FROM articles ORDER BY id LIMIT 3").fetchall()]
+    assert len(ids) == 3
+    status, out, shown = on_a_terminal(cli, "recheck", *ids)
+    assert status == 0 and len(out.splitlines()) == 3 and all(": unchanged" in line for line in out.splitlines()), out
+    assert "recheck" in shown and "3/3" in shown, shown
+    assert ": unchanged" not in shown  # the outcomes go to stdout
+    piped = cli("recheck", *ids)
+    assert piped.stderr == "" and len(piped.stdout.splitlines()) == 3

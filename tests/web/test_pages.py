@@ -21,8 +21,10 @@ from alerts import unsubscribe
 from monitor import config
 from monitor.db import open_pool
 from tests.conftest import ROOT, Cli
+from tests.e2e.test_seeds_cli import SEED_PAGE, polled_copies
+from tests.site.server import Site
 from tests.web.browser import SHOTS, browsing, need_chromium
-from tests.web.conftest import Served, serving
+from tests.web.conftest import EDITED, GONE, Served, serving
 
 need_chromium()
 
@@ -34,7 +36,7 @@ CONTROLS = "a[href], button, input:not([type=hidden]), select, textarea, summary
 def fit(page: Any) -> dict[str, Any]:
     """How the page sits in the window: its scroll width, and the controls that reach outside."""
     return page.evaluate(
-        """(selector) => {
+        r"""(selector) => {
             const width = window.innerWidth;
             const outside = [];
             for (const el of document.querySelectorAll(selector)) {
@@ -44,7 +46,25 @@ def fit(page: Any) -> dict[str, Any]:
                     outside.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.name || '').slice(0, 40)}"`
                                  + ` ${Math.round(r.left)}..${Math.round(r.right)}`);
             }
-            return {width, scroll: document.documentElement.scrollWidth, outside};
+            // for the message: the innermost elements that reach past the right edge
+            const wide = [...document.querySelectorAll("body *")]
+                .filter(el => el.getBoundingClientRect().right > width + 1
+                              && ![...el.children].some(c => c.getBoundingClientRect().right > width + 1))
+                .slice(0, 5).map(el => `${el.tagName.toLowerCase()}.${el.className} `
+                                        + `${Math.round(el.getBoundingClientRect().right)}`);
+            // a table squeezed into the window: a cell too narrow for a word of its own, so that the
+            // word is broken letter by letter ("S t a t u s")
+            const crushed = [];
+            for (const cell of document.querySelectorAll("td, th")) {
+                const head = cell.closest("thead");  // a stacked table's head: hidden but for screen readers
+                if (head && head.getBoundingClientRect().width <= 1) continue;
+                const r = cell.getBoundingClientRect();
+                const em = parseFloat(getComputedStyle(cell).fontSize);
+                const word = (cell.innerText || "").split(/\s+/).find(w => w.length > 3);
+                if (r.width > 0 && word && r.width < 2.5 * em)
+                    crushed.push(`${cell.tagName.toLowerCase()} "${word.slice(0, 20)}" ${Math.round(r.width)} px`);
+            }
+            return {width, scroll: document.documentElement.scrollWidth, outside, wide, crushed};
         }""",
         CONTROLS,
     )
@@ -65,8 +85,9 @@ def violations(page: Any) -> list[str]:
 
 def check(page: Any, name: str, width: int) -> None:
     placed = fit(page)
-    assert placed["scroll"] <= placed["width"], f"{name} at {width} px is {placed['scroll']} px wide"
+    assert placed["scroll"] <= placed["width"], f"{name} at {width} px is {placed['scroll']} px wide: {placed['wide']}"
     assert placed["outside"] == [], f"{name} at {width} px: controls outside the window: {placed['outside']}"
+    assert placed["crushed"] == [], f"{name} at {width} px: table cells too narrow for their words: {placed['crushed']}"
     if AXE.exists():
         assert violations(page) == [], name
     else:
@@ -75,9 +96,9 @@ def check(page: Any, name: str, width: int) -> None:
     page.screenshot(path=str(SHOTS / "pages" / f"{name}-{width}.png"), full_page=True)
 
 
-@pytest.fixture
-def world(served: Served, cli: Cli, database_url: str) -> Served:
-    """The served archive, with a subscriber, a sent digest, older articles and an unsubscribe link."""
+def furnish(served: Served, cli: Cli, database_url: str) -> Served:
+    """Add to a served archive a subscriber, a sent digest, older articles and an unsubscribe link
+    (and the election story's id), so that every page has something to show."""
     cli("subscribers", "add", "ana@example.org", "--lang", "ru", "--tz", "Europe/Berlin")
     cli("digest", "send", "--subscriber", "ana@example.org")
     ids = served.ids
@@ -89,7 +110,8 @@ def world(served: Served, cli: Cli, database_url: str) -> Served:
         )
         (digest_id,) = conn.execute("SELECT id FROM digests").fetchone() or (None,)
         (sub_id,) = conn.execute("SELECT id FROM subscribers").fetchone() or (None,)
-    ids["digest"], ids["subscriber"] = digest_id, sub_id
+        (story,) = conn.execute("SELECT story_id FROM articles WHERE id = %s", (ids["election"],)).fetchone() or (None,)
+    ids["digest"], ids["subscriber"], ids["election_story"] = digest_id, sub_id, story
 
     async def link() -> str:
         pool = await open_pool(database_url, max_size=1)
@@ -102,6 +124,12 @@ def world(served: Served, cli: Cli, database_url: str) -> Served:
 
     ids["unsubscribe"] = asyncio.run(link())  # type: ignore[assignment]
     return served
+
+
+@pytest.fixture
+def world(served: Served, cli: Cli, database_url: str) -> Served:
+    """The served archive (with its script-laden title), furnished."""
+    return furnish(served, cli, database_url)
 
 
 def pages(ids: dict[str, Any]) -> list[tuple[str, str]]:
@@ -131,10 +159,7 @@ def pages(ids: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_fits_and_passes_axe(world: Served, database_url: str, width: int) -> None:
-    with psycopg.connect(database_url) as conn:
-        (story,) = conn.execute("SELECT story_id FROM articles WHERE id = %s", (world.ids["election"],)).fetchone()
-    world.ids["election_story"] = story
+def test_every_page_fits_and_passes_axe(world: Served, width: int) -> None:
     with browsing(width=width, bypass_csp=True) as page:
         for name, path in pages(world.ids):
             response = page.goto(world.url + path)
@@ -145,6 +170,46 @@ def test_every_page_fits_and_passes_axe(world: Served, database_url: str, width:
         page.goto(world.url + "/sources")
         page.click("button[aria-label='Remove Trend']")
         check(page, "confirm-remove", width)
+
+
+@pytest.fixture
+def later(cli: Cli, site: Site, database_url: str) -> Iterator[Served]:
+    """The pages other issues added: a seed with three stored copies (its record, a copy's word
+    diff), and an outlet's article edited and another taken down (versions, the evidence)."""
+    polled_copies(cli, site)
+    seed = int(cli("seeds", "add", site.url(SEED_PAGE), "--outlet", "Caspian Courier").stdout.splitlines()[0])
+    cli("sources", "add", "Herald", site.url("/evidence/feed.rss"), "--lang", "en")
+    cli("poll", "Herald")
+    with psycopg.connect(database_url) as conn:
+        by_url = dict(conn.execute("SELECT url, id FROM articles").fetchall())
+        (copy,) = conn.execute("SELECT min(id) FROM articles WHERE duplicate_of = %s", (seed,)).fetchone()
+    ids = {"seed": seed, "copy": copy, "edited": by_url[site.url(EDITED)], "gone": by_url[site.url(GONE)]}
+    site.edit(EDITED, "/evidence/later/ballot-count-5001.html")
+    site.vanish(GONE, 410)
+    cli("recheck", str(ids["edited"]), str(ids["gone"]))
+    with serving(cli, ids) as served:
+        yield served
+
+
+def later_pages(ids: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("seeds", "/seeds"),
+        ("seed", f"/seeds/{ids['seed']}"),
+        ("seed-copy", f"/seeds/{ids['seed']}/copies/{ids['copy']}"),
+        ("article-edited", f"/articles/{ids['edited']}"),
+        ("article-removed", f"/articles/{ids['gone']}"),
+        ("version", f"/articles/{ids['edited']}/versions/1"),
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_seed_and_evidence_pages_fit_and_pass_axe(later: Served, width: int) -> None:
+    with browsing(width=width, bypass_csp=True) as page:
+        for name, path in later_pages(later.ids):
+            response = page.goto(later.url + path)
+            assert response is not None and response.status == 200, (name, response and response.status)
+            assert page.locator("h1").count() == 1, name
+            check(page, name, width)
 
 
 def test_text_is_marked_with_its_language(world: Served) -> None:
@@ -313,3 +378,76 @@ def test_a_signed_out_write_keeps_its_input_through_sign_in(token_served: Served
         assert page.locator("#add-name").input_value() == "Football"
         page.click("#add-form button:has-text('Add')")
         assert "added keyword 'Football'" in page.locator(".notice").inner_text()
+
+
+def test_sources_put_the_failing_first_with_their_reason_and_filter_by_state(
+    world: Served, cli: Cli, database_url: str
+) -> None:
+    for name in ("Alpha", "Broken", "Wobbly", "Quiet"):
+        cli("sources", "add", name, f"https://{name.lower()}.example/rss", "--no-check")
+    cli("sources", "disable", "Quiet")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE sources SET last_success_at = now() WHERE name IN ('Alpha', 'Trend')")
+        for name, failures, error in (("Wobbly", 1, "timed out after 10 s"), ("Broken", 4, "HTTP 503")):
+            conn.execute(
+                "UPDATE sources SET consecutive_failures = %s, last_error = %s, last_error_at = now() WHERE name = %s",
+                (failures, error, name),
+            )
+    with browsing(width=390) as page:
+        page.goto(world.url + "/sources")
+        names = page.locator(".source-name").all_inner_texts()
+        assert names == ["Broken", "Wobbly", "Alpha", "Quiet", "Trend"]  # the longest failing first, then by name
+        assert "2 sources are failing" in page.locator("p.error").inner_text()
+        broken = page.locator("li.source", has_text="Broken")
+        assert "Failing 4 times in a row" in broken.locator(".reason").inner_text()
+        assert "HTTP 503" in broken.locator(".reason").inner_text()
+        assert page.locator("li.source", has_text="Alpha").locator(".reason").count() == 0
+        internals = broken.locator("details.internals")  # the internal figures: behind a toggle
+        assert not internals.locator("dt", has_text="Interval now").is_visible()
+        internals.locator("summary").click()
+        assert internals.locator("dt", has_text="Interval now").is_visible()
+        page.click("nav.tabs a:has-text('Failing (2)')")
+        assert page.locator(".source-name").all_inner_texts() == ["Broken", "Wobbly"]
+        page.click("nav.tabs a:has-text('Disabled (1)')")
+        assert page.locator(".source-name").all_inner_texts() == ["Quiet"]
+        assert page.locator("button[aria-label='Enable Quiet']").count() == 1
+
+
+def test_a_subscriber_is_edited_with_the_zone_and_language_pickers(world: Served, database_url: str) -> None:
+    with browsing(width=390) as page:
+        page.goto(world.url + "/subscribers")
+        page.click("a[aria-label='Edit ana@example.org']")
+        assert page.locator("#edit-tz").input_value() == "Europe/Berlin"
+        assert page.locator("#edit-lang").input_value() == "ru"
+        page.select_option("#edit-tz", "Asia/Baku")
+        page.select_option("#edit-lang", "az")
+        page.fill("#edit-at", "07:30")
+        page.fill("#edit-keywords", "nonexistent")
+        page.check("#edit-empty")
+        page.click("#edit button:has-text('Save')")
+        # refused: still editing, with what was typed
+        assert "no keyword named 'nonexistent'" in page.locator("#edit-keywords-note").inner_text()
+        assert page.locator("#edit-tz").input_value() == "Asia/Baku"
+        assert page.locator("#edit-lang").input_value() == "az"
+        assert page.locator("#edit-empty").is_checked()
+        page.fill("#edit-keywords", "election")
+        page.click("#edit button:has-text('Save')")
+        assert "ana@example.org" in page.locator(".notice").inner_text()
+        row = " ".join(page.locator("tbody tr", has_text="ana@example.org").inner_text().split())
+        assert "07:30 Asia/Baku, also empty days" in row and "election" in row
+    with psycopg.connect(database_url) as conn:
+        stored = conn.execute("SELECT tz, lang, send_empty, send_at::text FROM subscribers").fetchall()
+    assert stored == [("Asia/Baku", "az", True, "07:30:00")]
+
+
+def test_a_sitemap_source_is_added_from_the_form(world: Served, site: Site, cli: Cli) -> None:
+    with browsing(width=390) as page:
+        page.goto(world.url + "/sources")
+        page.fill("#add-name", "ApaMap")
+        page.fill("#add-url", site.url("/robots.txt"))
+        page.select_option("#add-kind", "sitemap")
+        page.click("#add-source button:has-text('Add')")
+        assert "added source ApaMap" in page.locator(".notice").inner_text()
+        assert "News sitemap" in page.locator("li.source", has_text="ApaMap").locator(".meta").inner_text()
+    listed = cli("sources", "list", "--format", "jsonl").stdout
+    assert any('"name": "ApaMap"' in line and '"kind": "sitemap"' in line for line in listed.splitlines())

@@ -1,14 +1,15 @@
-"""The record's word counts (monitor.evidence.diff.changed) are those of the word diff itself
-(diff.counts of diff.diff), on texts edited at random the ways copies are: words cut, added,
-swapped, whole texts replaced, common short words shared by chance between changes."""
+"""The republication record's pure parts (monitor.record): its word counts (diff.changed) are those
+of the word diff itself (diff.counts of diff.diff) on texts edited at random the ways copies are
+(words cut, added, swapped, whole texts replaced, short common words shared by chance between
+changes); what looks wrong in a copy is flagged, never hidden, and the copies come earliest first."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from monitor.evidence import diff
-from monitor.record import copy_of
+from monitor.record import copy_of, delay_text, record
 
 
 def edited(rng: random.Random, vocabulary: list[str]) -> tuple[str, str]:
@@ -51,3 +52,38 @@ def test_a_cut_paragraph_and_a_sign_off_sharing_a_word_count_as_one_cut_and_one_
     at = datetime(2024, 2, 5, 10, tzinfo=UTC)
     made = copy_of({"text": seed, "published_at": at, "url": None}, {**row, "published_at": at, "first_seen": at})
     assert (made.added_words, made.removed_words, made.delay_s) == (5, 6, 0)
+
+
+def test_what_looks_wrong_in_a_copy_is_flagged_and_kept_in_order() -> None:
+    seed_at = datetime(2024, 2, 5, 10, tzinfo=UTC)
+    seed = {"text": "one two three four five six", "published_at": seed_at, "url": "https://courier.example/a"}
+
+    def row(i: int, **kw: object) -> dict:
+        base = {"id": i, "outlet": f"O{i}", "url": f"https://o.example/{i}", "final_url": None, "title": "t"}
+        base |= {"text": seed["text"], "similarity": 0.95, "date_source": "meta"}
+        base |= {"published_at": seed_at + timedelta(hours=i), "first_seen": seed_at + timedelta(hours=i)}
+        return base | kw
+
+    copies = record(
+        seed,
+        [
+            row(1, similarity=0.41),  # joined through another copy, not close to the seed itself
+            row(2, published_at=None, first_seen=seed_at + timedelta(hours=5)),
+            row(3, published_at=seed_at - timedelta(hours=2), first_seen=seed_at - timedelta(hours=1)),
+            row(4, date_source="fetched"),
+            row(5, url="https://courier.example/a"),
+            row(6, similarity=None),
+            row(7),
+        ],
+    )
+    assert [c.article_id for c in copies] == [3, 1, 4, 2, 5, 6, 7]  # earliest first: undated by first seen
+    flags = {c.article_id: c.flags for c in copies}
+    assert flags[1] == ("similarity below 60%: it reproduces another copy more than the seed",)
+    assert flags[2] == ("no publication date: the delay counts from when it was first seen",)
+    assert {c.article_id: c.delay_s for c in copies}[2] == 5 * 3600
+    assert flags[3] == ("dated before the seed", "first seen before the seed was published")
+    assert flags[4] == ("its page gives no date: published is when it was fetched",)
+    assert flags[5] == ("the seed's own page",)
+    assert flags[6] == ("no similarity recorded",)
+    assert flags[7] == ()
+    assert delay_text(-7200) == "2 h before" and delay_text(90061) == "1 d 1 h after" and delay_text(None) == "unknown"

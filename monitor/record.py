@@ -71,11 +71,12 @@ def flags(seed: dict[str, Any], copy: dict[str, Any], delay_s: int | None) -> tu
     return tuple(found)
 
 
-def copy_of(seed: dict[str, Any], row: dict[str, Any]) -> Copy:
-    """One copy of `seed` (rows of monitor.store.seeds.get and .copies) as the record shows it."""
+def copy_of(seed: dict[str, Any], row: dict[str, Any], seed_words: list[str] | None = None) -> Copy:
+    """One copy of `seed` (rows of monitor.store.seeds.get and .copies) as the record shows it;
+    `seed_words`: the seed's text split already (a record splits it once for all its copies)."""
     when = row["published_at"] or row["first_seen"]
     delay = int((when - seed["published_at"]).total_seconds()) if seed["published_at"] is not None else None
-    added, removed = diff.counts(diff.diff(seed["text"], row["text"]))
+    added, removed = diff.changed(seed_words if seed_words is not None else seed["text"], row["text"])
     similarity = None if row["similarity"] is None else round(float(row["similarity"]), 4)
     return Copy(
         article_id=row["id"],
@@ -94,7 +95,8 @@ def copy_of(seed: dict[str, Any], row: dict[str, Any]) -> Copy:
 
 def record(seed: dict[str, Any], rows: list[dict[str, Any]]) -> list[Copy]:
     """The copies, earliest published first (first seen, then id, breaking ties)."""
-    copies = [copy_of(seed, r) for r in rows]
+    seed_words = diff.words(seed["text"])
+    copies = [copy_of(seed, r, seed_words) for r in rows]
     return sorted(copies, key=lambda c: (c.published_at or c.first_seen, c.first_seen, c.article_id))
 
 

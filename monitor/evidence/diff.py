@@ -23,38 +23,59 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
+Run = list[Any]  # [shared, old_start, old_end, new_start, new_end]: word ranges of the two texts
+
+
+def _runs(a: list[str], b: list[str]) -> list[Run]:
+    """The word ranges of `a` and `b` that are shared or changed, alternating, with a shared run
+    of fewer than RUN words between two changes marked changed (kept as ranges: a 400-word shared
+    run is not copied)."""
+    runs: list[Run] = []
+    for op in Indel.opcodes(a, b):
+        shared = op.tag == "equal"
+        if runs and not shared and not runs[-1][0]:
+            runs[-1][2], runs[-1][4] = op.src_end, op.dest_end
+        else:
+            runs.append([shared, op.src_start, op.src_end, op.dest_start, op.dest_end])
+    for i in range(1, len(runs) - 1):  # a short shared run between two changes joins them
+        r = runs[i]
+        if r[0] and r[2] - r[1] < RUN and not runs[i - 1][0] and not runs[i + 1][0]:
+            r[0] = False
+    return runs
+
+
 def diff(old: str, new: str) -> list[Op]:
     """The edit script from `old` to `new`, word by word: the fewest words removed and added, a
     removal before the addition that takes its place. A shared run of fewer than RUN words between
     two changes counts as changed: a cut paragraph and a new sign-off that share the word "more" are
     one passage removed and one added, not five pieces."""
     a, b = words(old), words(new)
-    runs: list[tuple[bool, list[str], list[str]]] = []  # (shared, words of old, words of new)
-    for op in Indel.opcodes(a, b):
-        shared = op.tag == "equal"
-        gone, came = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
-        if runs and not shared and not runs[-1][0]:
-            runs[-1][1].extend(gone)
-            runs[-1][2].extend(came)
-        else:
-            runs.append((shared, list(gone), list(came)))
-    for i in range(1, len(runs) - 1):  # a short shared run between two changes joins them
-        if runs[i][0] and len(runs[i][1]) < RUN and not runs[i - 1][0] and not runs[i + 1][0]:
-            runs[i] = (False, runs[i][1], runs[i][2])
     ops: list[Op] = []
     cut: list[str] = []
     put: list[str] = []
-    for shared, old_words, new_words in [*runs, (True, [], [])]:
+    for shared, a0, a1, b0, b1 in [*_runs(a, b), [True, 0, 0, 0, 0]]:
         if not shared:
-            cut.extend(old_words)
-            put.extend(new_words)
+            cut.extend(a[a0:a1])
+            put.extend(b[b0:b1])
             continue
         ops.extend([["-", " ".join(cut)]] if cut else [])
         ops.extend([["+", " ".join(put)]] if put else [])
         cut, put = [], []
-        if old_words:
-            ops.append(["=", len(old_words)])
+        if a1 > a0:
+            ops.append(["=", a1 - a0])
     return ops
+
+
+def changed(old: str | list[str], new: str) -> tuple[int, int]:
+    """(words added, words removed) of `diff(old, new)`, without writing the script out: what a
+    seed's record shows of each of its hundreds of copies. `old` may be given split already."""
+    a = old if isinstance(old, list) else words(old)
+    added = removed = 0
+    for shared, a0, a1, b0, b1 in _runs(a, words(new)):
+        if not shared:
+            added += b1 - b0
+            removed += a1 - a0
+    return added, removed
 
 
 def segments(old: str, ops: list[Op]) -> list[tuple[str, str]]:

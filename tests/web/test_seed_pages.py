@@ -1,12 +1,16 @@
 """The seed pages in headless Chromium, over an archive that already holds three copies of the
 Caspian Courier's article (tests/site/www/seeds, as in tests/e2e/test_seeds_cli.py): adding it as a
 seed from its URL on /seeds, its record on /seeds/{id}, a copy's word diff one click away, a seed
-in Russian uploaded as a file, removal; and the JSON API beside them. Screenshots:
-test-output/seed*.png."""
+in Russian uploaded as a file, removal; and the JSON API beside them; with a web token, adding and
+removing for the signed-in only; the seed pages at a phone's and a laptop's width, checked as every
+page is (tests/web/test_pages.py: they fit, axe finds nothing serious). Screenshots:
+test-output/seed*.png and test-output/pages/seed*.png."""
 
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +23,7 @@ from tests.e2e.test_seeds_cli import SEED_PAGE, TITLE, polled_copies
 from tests.site.server import Site
 from tests.web.browser import browsing, need_chromium, shot
 from tests.web.conftest import Served, serving
+from tests.web.test_pages import WIDTHS, check
 
 need_chromium()
 
@@ -135,3 +140,74 @@ def test_a_refused_seed_is_said_on_the_page(page: Any, served_copies: Served, si
     form.locator("button[type=submit]").click(timeout=FETCHING)
     assert "could not be fetched: HTTP 404" in page.locator(".error").inner_text()
     assert page.locator("#seeds tbody").inner_text().strip() == "No seeds yet."
+
+
+def post(url: str, fields: dict[str, str], token: str | None = None) -> tuple[int, str]:
+    """A form POST as a script sends it (no browser headers): (status, body)."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, urllib.parse.urlencode(fields).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return refused.code, refused.read().decode()
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read().decode()
+
+
+TOKEN = "s3cret-seed-token"
+
+
+def test_with_a_web_token_only_the_signed_in_add_and_remove_seeds(cli: Cli, site: Site) -> None:
+    polled_copies(cli, site)
+    cli.env["NEWSWATCH_WEB_TOKEN"] = TOKEN
+    with serving(cli, {}) as served:
+        base = served.url
+        adding = {"action": "add", "url": site.url(SEED_PAGE), "outlet": "Caspian Courier"}
+        assert 'id="add-seed"' not in get(base + "/seeds")  # signed out: no form to add one
+        status, body = post(base + "/seeds", adding)
+        assert status == 401 and "web token" in body
+        status, _ = post(base + "/seeds", adding, token="not-the-token")
+        assert status == 401
+        assert api(f"{base}/api/seeds")["seeds"] == [] and site.hits[SEED_PAGE] == 0  # not even fetched
+
+        status, body = post(base + "/seeds", adding, token=TOKEN)
+        assert status == 200 and "3 stored article(s) already reproduce it" in body
+        [seed] = api(f"{base}/api/seeds")["seeds"]
+        listed = get(base + "/seeds")
+        assert TITLE in listed and f"Remove seed {seed['id']}" not in listed  # the list, but no Remove
+
+        assert post(base + "/seeds", {"action": "remove", "id": str(seed["id"])})[0] == 401
+        assert api(f"{base}/api/seeds/{seed['id']}")["copies"][0]["outlet"] == "Early Bird"  # still there
+        status, body = post(base + "/seeds", {"action": "remove", "id": str(seed["id"])}, token=TOKEN)
+        assert status == 200 and f"removed seed {seed['id']}" in body
+        assert api(f"{base}/api/seeds")["seeds"] == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_seed_pages_fit_the_window_and_pass_axe(
+    cli: Cli, served_copies: Served, site: Site, tmp_path: Path, width: int
+) -> None:
+    base = served_copies.url
+    seed_id = int(cli("seeds", "add", site.url(SEED_PAGE), "--outlet", "Caspian Courier").stdout.splitlines()[0])
+    russian = tmp_path / "sng-missiya.txt"
+    russian.write_text(RUSSIAN, encoding="utf-8")
+    cli("seeds", "add", str(russian), "--outlet", "Report")
+    daily = next(c for c in api(f"{base}/api/seeds/{seed_id}")["copies"] if c["outlet"] == "Baku Daily")
+    with browsing(width=width, bypass_csp=True) as page:
+        for name, path in [
+            ("seeds", "/seeds"),
+            ("seed", f"/seeds/{seed_id}"),
+            ("seed-copy", f"/seeds/{seed_id}/copies/{daily['article_id']}"),
+            ("seed-missing", "/seeds/999999"),
+        ]:
+            response = page.goto(base + path)
+            assert response is not None and response.status == (404 if name == "seed-missing" else 200), name
+            assert page.locator("h1").count() == 1, name
+            check(page, name, width)

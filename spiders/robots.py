@@ -109,8 +109,9 @@ async def write(conn: Any, origin: str, fetch: Fetch) -> None:
     )
 
 
-# origin → (what is known, the parser of its rules); shared by every crawl of the process
-_known: dict[str, tuple[Fetch, Any]] = {}
+# origin → (what is known, the parser of its rules, why everything is refused or None); shared by
+# every crawl of the process
+_known: dict[str, tuple[Fetch, Any, str | None]] = {}
 _asking: dict[str, asyncio.Lock] = {}
 
 
@@ -120,10 +121,36 @@ def forget() -> None:
     _asking.clear()
 
 
+def _origin(request: Any) -> str:
+    parts = urlparse_cached(request)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _refusal(origin: str, fetch: Fetch, why: str | None, now: float) -> str | None:
+    """Why every request to `origin` is refused, when its robots.txt is unreachable and no earlier
+    one stands in: said as such, not as "forbidden by robots.txt", which the site never said."""
+    if fetch.reachable() or fetch.rules(now) != DISALLOW_ALL:
+        return None
+    cause = why or (f"it answered {fetch.status}" if fetch.status is not None else "no answer")
+    return (
+        f"refused: the robots.txt of {origin} could not be fetched ({cause}); RFC 9309 says to fetch "
+        "nothing from the site until it can"
+    )
+
+
 class RememberedRobotsTxt(RobotsTxtMiddleware):
+    async def process_request(self, request: Any, spider: Any = None) -> None:
+        if request.meta.get("dont_obey_robotstxt") or request.url.startswith(("data:", "file:")):
+            return
+        rp = await self.robot_parser(request)
+        held = _known.get(_origin(request))
+        if held is not None and held[2] is not None:
+            self._stats.inc_value("robotstxt/forbidden")
+            raise IgnoreRequest(held[2])
+        self.process_request_2(rp, request)
+
     async def robot_parser(self, request: Any) -> Any:
-        parts = urlparse_cached(request)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = _origin(request)
         now = time.time()
         held = _known.get(origin)
         if held is not None and now < held[0].expires():
@@ -136,22 +163,25 @@ class RememberedRobotsTxt(RobotsTxtMiddleware):
                 return held[1]
             pool = getattr(getattr(self.crawler.spider, "poll", None), "pool", None)
             known = held[0] if held is not None else None
+            why = None
             if pool is not None:
                 known = await self._stored(pool, origin) or known
             if known is None or now >= known.expires():
                 answer = await self._fetch(origin)
                 if answer is _REFUSED:
                     return None
-                known = (known or NEVER).after(*answer, now=time.time())  # type: ignore[misc]
+                status, body, why = answer  # type: ignore[misc]
+                known = (known or NEVER).after(status, body, now=time.time())
                 if pool is not None:
                     await self._keep(pool, origin, known)
-            parser = build_from_crawler(self._parserimpl, self.crawler, known.rules(time.time()))
-            _known[origin] = (known, parser)
+            now = time.time()
+            parser = build_from_crawler(self._parserimpl, self.crawler, known.rules(now))
+            _known[origin] = (known, parser, _refusal(origin, known, why, now))
             return parser
 
     async def _fetch(self, origin: str) -> Any:
-        """(status, body) of a fetch of the origin's robots.txt; (None, None) when it could not be
-        reached; _REFUSED when the request was refused before it left."""
+        """(status, body, why) of a fetch of the origin's robots.txt; (None, None, why) when it could
+        not be reached; _REFUSED when the request was refused before it left."""
         robots = Request(
             origin + "/robots.txt",
             priority=self.DOWNLOAD_PRIORITY,
@@ -165,9 +195,9 @@ class RememberedRobotsTxt(RobotsTxtMiddleware):
             return _REFUSED
         except Exception as exc:  # no answer: RFC 9309's "unreachable"
             log.info("robots.txt of %s unreachable: %s", origin, exc)
-            return None, None
+            return None, None, str(exc) or type(exc).__name__
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
-        return response.status, response.body
+        return response.status, response.body, f"it answered {response.status}"
 
     @staticmethod
     async def _stored(pool: Any, origin: str) -> Fetch | None:

@@ -108,20 +108,18 @@ async def _save(
     _Exclusive (the transaction is rolled back, nothing is kept). Most articles are originals that
     reproduce nothing: their saves run side by side."""
     at = a.published_at or a.fetched_at
-    if exclusive:
-        # The template and story candidates are read before the lock: the lookup is the slowest
-        # step of a save (it grows with the articles of the window), and under the lock it
-        # serialised every save of every worker (bench/soak.py). The cost: two rewrites of a
-        # brand-new event saved at the same moment may start two stories. Copies are still
-        # decided under the lock.
-        template, counted, terms, seen, scored = await _story_inputs(conn, a, keys, at)
     async with conn.transaction():
         if exclusive:
             await fingerprints.lock(conn)
         else:
             await fingerprints.lock_article(conn, a.outlet, sig)
-            # read under the outlet's lock: its sentence counts cannot change before this commits
-            template, counted, terms, seen, scored = await _story_inputs(conn, a, keys, at)
+        # The template and the story candidates are read under the locks: the outlet's sentence
+        # counts cannot change before this commits, and no story read here is merged away before
+        # it is joined (read before, a save waiting for the lock joined a story that a save before
+        # it had just emptied and deleted). This lookup is the slowest step of a save, which is why
+        # it was once read before the one database-wide lock; only the exclusive saves (copies, a
+        # template growing) still wait for every other save.
+        template, counted, terms, seen, scored = await _story_inputs(conn, a, keys, at)
         grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
         cur = await conn.execute(
             "SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)", (a.url, a.source_id, a.guid)

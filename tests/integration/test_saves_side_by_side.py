@@ -120,3 +120,33 @@ def test_an_unrelated_save_does_not_wait_and_a_copy_does(database_url: str) -> N
     went_on, waited = asyncio.run(main())
     assert went_on, "a save sharing no band with the held article waited for it"
     assert waited, "a copy of the held article was saved without waiting for it"
+
+
+def test_many_saves_at_once_join_and_recluster_stories_without_losing_one(database_url: str) -> None:
+    """Four connections saving articles that share names (so they join, tie and re-cluster the same
+    stories) at once: every save succeeds and every article is in a story that exists."""
+
+    async def one(conn: psycopg.AsyncConnection, worker: int) -> list:
+        out = []
+        for n in range(20):
+            k = 1000 + worker * 100 + n
+            out.append(await articles.save(conn, new(f"https://w{worker}.example/{n}", text_of(k), f"W{worker}", AT)))
+        return out
+
+    async def main() -> list:
+        conns = [await connect(database_url) for _ in range(4)]
+        try:
+            return await asyncio.gather(*(one(c, w) for w, c in enumerate(conns)))
+        finally:
+            for c in conns:
+                await c.close()
+
+    saved = [s for batch in asyncio.run(main()) for s in batch]
+    assert len(saved) == 80 and all(s is not None for s in saved)
+    with psycopg.connect(database_url) as conn:
+        orphans = conn.execute(
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story_id)"
+        ).fetchone()[0]  # type: ignore[index]
+        stories_held = conn.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0]  # type: ignore[index]
+    assert orphans == 0
+    assert stories_held < 80  # they did share stories: the re-clustering was exercised

@@ -36,15 +36,18 @@ async def lock_article(conn: AsyncConnection[Any], outlet: str, sig: Signature) 
     article is compared with every seed, whatever its bands."""
     import hashlib
 
-    await conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (SAVE_LOCK,))
     digest = int.from_bytes(hashlib.blake2b(outlet.encode(), digest_size=4).digest(), "little")
-    await conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (OUTLET_SPACE, _int4(digest)))
     keys = sorted(set(band_keys(sig))) if sig.size else []
-    if keys:
-        await conn.execute(
-            "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(%s::bigint[]) AS k ORDER BY k) AS b",
-            (keys,),
-        )
+    # one statement, one round trip: the locks are taken row by row in the order of the sorted rows
+    await conn.execute(
+        """
+        SELECT count(CASE WHEN n = 1 THEN pg_advisory_xact_lock_shared(%(save)s)::text
+                          WHEN n = 2 THEN pg_advisory_xact_lock(%(space)s, %(outlet)s)::text
+                          ELSE pg_advisory_xact_lock(k)::text END)
+          FROM (SELECT k, n FROM unnest(%(keys)s::bigint[]) WITH ORDINALITY AS t (k, n) ORDER BY n) AS ordered
+        """,
+        {"save": SAVE_LOCK, "space": OUTLET_SPACE, "outlet": _int4(digest), "keys": [0, 0, *keys]},
+    )
 
 
 async def lock_stories(conn: AsyncConnection[Any], story_ids: list[int]) -> None:

@@ -319,6 +319,8 @@ def main() -> None:
         f" (poller {cpu / wall:.2f}, extract processes {(result['workers'] if pids else 0.0) / wall:.2f},"
         f" PostgreSQL {result['db'] / wall:.2f})"
     )
+    redone = sum(article_store.EXCLUSIVE.values())
+    print(f"  saves redone under the exclusive lock: {redone} {dict(article_store.EXCLUSIVE) if redone else ''}")
     idle = result["idle"]
     cpu_one = min(r[1] for r in idle[0::2])
     wall, cpu_all, stats, received, body = min(idle[1::2], key=lambda r: r[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,11 +86,14 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
         if not a.is_seed:
             try:
                 return await _save(conn, a, sig, keys, exclusive=False)
-            except _Exclusive:
-                pass  # rolled back: decided again with every other save waiting
+            except _Exclusive as why:
+                EXCLUSIVE[str(why)] += 1  # rolled back: decided again with every other save waiting
         return await _save(conn, a, sig, keys, exclusive=True)
     except Exception as exc:
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
+
+
+EXCLUSIVE: Counter[str] = Counter()  # saves of this process redone under the exclusive lock, by reason
 
 
 class _Exclusive(Exception):

@@ -46,6 +46,21 @@ def _number(kind: Callable[[str], Any], low: float, high: float, unit: str = "")
     return parse
 
 
+def _workers(raw: str) -> int | str:
+    """A number of processes, or "auto": one per core this process may run on."""
+    if raw.strip().lower() == "auto":
+        return "auto"
+    return _number(int, 0, 64)(raw)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
 def _line(raw: str) -> str:
     """One line of printable text (it goes into HTTP headers)."""
     if not raw.strip() or any(not ch.isprintable() for ch in raw):
@@ -210,9 +225,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "extract_workers",
-        _number(int, 0, 64),
-        1,
-        "processes that extract article text (each holds ~200 MB); 0 extracts in threads of the poller",
+        _workers,
+        "auto",
+        "processes that understand article pages (extraction, fingerprints, story terms; each holds ~200 MB); "
+        "auto: one per core; 0 does it in threads of the poller",
     ),
     Setting(
         "new_within",

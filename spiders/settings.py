@@ -38,7 +38,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.PrivateNetworkGuard": 50,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-            "spiders.robots.CachedRobotsTxt": 100,
+            "spiders.robots.RememberedRobotsTxt": 100,
             "spiders.middlewares.FetchTiming": 60,
             "spiders.capture.CaptureExchanges": 610,  # the raw exchanges kept as evidence (WARC)
         },

@@ -1,4 +1,5 @@
-"""Runs one fetched page through the stages: canonical URL → extract → fingerprint → dedup and story → match → store.
+"""Runs one fetched page through the stages: understand (extract, dates, fold, match, fingerprint, sentence keys,
+story terms: monitor.pipeline.understand, in an extract process) → canonical URL → dedup and story → store.
 
 Only rows that are new in the database go on to matching, so a page fetched twice is never
 matched (or told) twice.
@@ -20,12 +21,9 @@ from monitor.evidence.warc import Exchange
 from monitor.metrics import EXTRACT_SECONDS
 from monitor.pipeline import workers
 from monitor.pipeline.canonical import choose_key
-from monitor.pipeline.dates import choose_published
-from monitor.pipeline.dedup import content_hash
-from monitor.pipeline.extract import clean, extract
-from monitor.pipeline.fingerprint import fingerprint
+from monitor.pipeline.extract import extract  # noqa: F401  (bench/evidence.py warms the workers with it)
 from monitor.pipeline.match import match
-from monitor.query.fold import fold
+from monitor.pipeline.understand import Page, account, understand
 from monitor.query.match import Doc
 from monitor.query.parse import Node
 from monitor.store import articles
@@ -75,37 +73,40 @@ async def ingest(
     or 'old': stored, but published more than `new_within` before it was first seen (news to no one,
     monitor.store.newness). With `keeping`, the fetch's raw exchanges are written as WARC records
     first, and the article's first version points at them (see monitor.evidence.files for why first)."""
-    with EXTRACT_SECONDS.time():
-        extracted = await workers.run(extract, item.html, item.final_url, item.fetched_at)
-    title = extracted.title or clean(item.feed_title or "")
-    text = extracted.text or clean(item.feed_summary or "")
-    published, date_source = choose_published(
-        extracted.stated, item.feed_published, item.final_url, extracted.written, item.fetched_at
+    page = Page(
+        item.html,
+        item.final_url,
+        item.fetched_at,
+        item.outlet,
+        item.feed_title,
+        item.feed_summary,
+        item.feed_published,
+        item.source_lang,
     )
-    lang = extracted.lang or item.source_lang
-    doc = Doc.of(title, text, item.outlet, lang)
-    # story terms are left to the save: they leave out the outlet's template text, read there
-    signature = await asyncio.to_thread(fingerprint, text)
+    with EXTRACT_SECONDS.time():  # all of it in an extract process, in one round trip
+        got = account(await workers.run(understand, page, keywords.items))
     new = articles.NewArticle(
         source_id=item.source_id,
         outlet=item.outlet,
-        url=choose_key(item.final_url, extracted.canonical),
+        url=choose_key(item.final_url, got.canonical),
         guid=item.guid,
-        title=title,
-        text=text,
-        folded=doc.folded,
-        folded_title=doc.folded_title,
-        folded_outlet=fold(item.outlet),
-        lang=lang,
-        published_at=published,
-        date_source=date_source,
+        title=got.title,
+        text=got.text,
+        folded=got.folded,
+        folded_title=got.folded_title,
+        folded_outlet=got.folded_outlet,
+        lang=got.lang,
+        published_at=got.published_at,
+        date_source=got.date_source,
         fetched_at=item.fetched_at,
-        content_hash=content_hash(text),
+        content_hash=got.content_hash,
         final_url=item.final_url,
         raw_sha256=hashlib.sha256(item.raw).hexdigest(),
         fetch_headers=item.headers,
-        signature=signature,
-        keyword_ids=tuple(keywords.ids_matching(doc)),
+        signature=got.signature,
+        plain_terms=got.terms,
+        keys=got.keys,
+        keyword_ids=got.keyword_ids,
         evidence=await first_fetch(item, keeping) if keeping is not None else None,
     )
     async with _save_turn(), pool.connection() as conn:
@@ -114,7 +115,7 @@ async def ingest(
         return "known"
     if saved[1]:
         return "duplicate"
-    return "old" if new_within is not None and not is_new(published, item.fetched_at, new_within) else "new"
+    return "old" if new_within is not None and not is_new(got.published_at, item.fetched_at, new_within) else "new"
 
 
 async def first_fetch(item: Fetched, keeping: Keeping) -> FirstFetch:
@@ -133,13 +134,15 @@ async def first_fetch(item: Fetched, keeping: Keeping) -> FirstFetch:
     )
 
 
-_save_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+SAVES_AT_ONCE = 4  # of one process; the pool has 8 connections (monitor.db.open_pool)
+_save_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
-def _save_turn() -> asyncio.Lock:
-    """Saves take one database-wide lock (near-duplicate decisions are made one at a time, see
-    monitor.store.fingerprints). Queueing for it here, rather than each waiting save holding a
-    pooled connection, keeps the pool free for everything else: without this a busy poll took all
-    8 connections and other writes timed out (bench/soak.py)."""
+def _save_turn() -> asyncio.Semaphore:
+    """At most SAVES_AT_ONCE saves of this process at a time. They no longer queue for one
+    database-wide lock (monitor.store.articles.save takes the locks of what can conflict: the
+    outlet, the article's LSH bands, its stories), so several go on at once; but a save waiting
+    for another's lock holds a pooled connection, and without a bound a busy poll took all 8 and
+    other writes timed out (bench/soak.py)."""
     loop = asyncio.get_running_loop()
-    return _save_turns.setdefault(loop, asyncio.Lock())
+    return _save_turns.setdefault(loop, asyncio.Semaphore(SAVES_AT_ONCE))

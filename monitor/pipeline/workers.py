@@ -2,8 +2,9 @@
 loop that also serves the web UI, and extraction uses the second core instead of fighting the
 loop for the GIL (see ../../DESIGN.md, "Process model").
 
-`NEWSWATCH_EXTRACT_WORKERS` processes (default 1: each holds trafilatura and the ~100 MB language
-model); 0 runs the stage in a thread of this process instead.
+`NEWSWATCH_EXTRACT_WORKERS` processes (default auto: one per core; each holds trafilatura and the
+~100 MB language model); 0 runs the stage in a thread of this process instead. Each call does all
+the database-free work of one article (monitor.pipeline.understand).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ _pool: ProcessPoolExecutor | None = None
 def _workers() -> int:
     from monitor import config
 
-    return int(config.load().extract_workers)
+    wanted = config.load().extract_workers
+    return config.cores() if wanted == "auto" else int(wanted)
 
 
 def _executor() -> ProcessPoolExecutor | None:

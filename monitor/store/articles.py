@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +49,10 @@ class NewArticle:
     # computed by the pipeline off the event loop; computed here when missing
     signature: Signature | None = None
     terms: set[str] | None = None
+    # story terms of the whole text (monitor.pipeline.understand): used when none of its sentences is
+    # its outlet's template text, else the terms are computed again without that text
+    plain_terms: set[str] | None = None
+    keys: list[int] | None = None  # its sentence keys (monitor.pipeline.templates.keys), if known
     keyword_ids: tuple[int, ...] = ()  # the watched keywords it matches, stored with it
     evidence: FirstFetch | None = None  # its capture (already on disk) and re-check schedule
 
@@ -76,95 +81,155 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
     for its outlet's template, and placed in a story.
     """
     sig = a.signature or fingerprint(a.text)
-    at = a.published_at or a.fetched_at
-    keys = template_rules.keys(a.text)
+    keys = a.keys if a.keys is not None else template_rules.keys(a.text)
     try:
-        # The template and story candidates are read before the lock: the lookup is the slowest
-        # step of a save (it grows with the articles of the window), and under the lock it
-        # serialised every save of every worker (bench/soak.py). The cost: two rewrites of a
-        # brand-new event saved at the same moment may start two stories. Copies are still
-        # decided under the lock.
-        counted = await outlet_templates.counts(conn, [a.outlet], keys, at)
-        template = outlet_templates.learned(counted, a.outlet, keys)
-        terms = a.terms if a.terms is not None else story_terms(a.title, template_rules.strip(a.text, template), a.lang)
-        seen = await stories.window(conn, terms, at, story_rules.WINDOW)
-        scored = story_rules.scores(terms, seen.candidates, seen.df, seen.n, a.lang)
-        async with conn.transaction():
-            await fingerprints.lock(conn)
-            cur = await conn.execute(
-                "SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)", (a.url, a.source_id, a.guid)
-            )
-            if await cur.fetchone():
-                return None
-            newcomer = originals.Newcomer(
-                a.outlet, a.text, a.published_at, a.fetched_at, a.is_seed, a.content_hash, sig, keys, template=template
-            )
-            decision = await originals.decide(conn, newcomer)
-            original = decision.original
-            if original is not None:
-                story_id = next(r["story_id"] for r in decision.group if r["id"] == original.article_id)
-            else:
-                demoted = [r for r in decision.group if r["duplicate_of"] is None and r["id"] in decision.changes]
-                story_id = demoted[0]["story_id"] if demoted and demoted[0]["story_id"] is not None else None
-            if story_id is None:
-                best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n, a.lang, scored)
-                story_id = best[0] if best else await stories.create(conn, at)
-            cur = await conn.execute(
-                """
-                INSERT INTO articles (source_id, outlet, url, guid, title, text, folded, folded_title,
-                                      folded_outlet, lang, published_at, fetched_at, content_hash,
-                                      duplicate_of, seed_duplicate, similarity, story_id, final_url, raw_sha256,
-                                      fetch_headers, is_seed, date_source)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                ON CONFLICT DO NOTHING
-                RETURNING id
-                """,
-                (
-                    a.source_id,
-                    a.outlet,
-                    a.url,
-                    a.guid,
-                    a.title,
-                    a.text,
-                    a.folded,
-                    a.folded_title,
-                    a.folded_outlet,
-                    a.lang,
-                    a.published_at,
-                    a.fetched_at,
-                    a.content_hash,
-                    original.article_id if original else None,
-                    original.is_seed if original else False,
-                    original.similarity if original else None,
-                    story_id,
-                    a.final_url,
-                    a.raw_sha256,
-                    Jsonb(a.fetch_headers) if a.fetch_headers is not None else None,
-                    a.is_seed,
-                    a.date_source,
-                ),
-            )
-            row = await cur.fetchone()
-            if row is None:
-                return None
-            await fingerprints.add(conn, row["id"], sig)
-            await outlet_templates.record(conn, row["id"], a.outlet, at, keys)
-            await add_matches(conn, row["id"], list(a.keyword_ids))
-            if a.evidence is not None:
-                await evidence.first_version(conn, row["id"], a.fetched_at, a.final_url, a.raw_sha256, a.evidence)
-            if original is None:  # a copy adds no terms of its own: it would make its story's words look common
-                await stories.add(conn, row["id"], story_id, at, terms, a.lang)
-            await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
-            touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang, scored)}
-            if original is None and len(touched) > 1:  # it joined, or ties, more than one story: decide them again
-                await stories.recluster(conn, sorted(touched), seen, at)
-            grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
-            if grown:  # judged in their own window: the new article may be days away from them
-                for story in sorted(await groups.relearn(conn, a.outlet, grown, at, row["id"])):
-                    await stories.recluster(conn, [story])
+        if not a.is_seed:
+            try:
+                return await _save(conn, a, sig, keys, exclusive=False)
+            except _Exclusive as why:
+                EXCLUSIVE[str(why)] += 1  # rolled back: decided again with every other save waiting
+        return await _save(conn, a, sig, keys, exclusive=True)
     except Exception as exc:
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
+
+
+EXCLUSIVE: Counter[str] = Counter()  # saves of this process redone under the exclusive lock, by reason
+
+
+class _Exclusive(Exception):
+    """A save under the narrow locks found it would change more than its own rows: it is rolled
+    back and done again under the exclusive lock."""
+
+
+async def _save(
+    conn: AsyncConnection[Any], a: NewArticle, sig: Signature, keys: list[int], exclusive: bool
+) -> tuple[int, int | None] | None:
+    """One try of `save`. With `exclusive`, under SAVE_LOCK held exclusively, as every save was
+    once: it may re-point a group of copies, re-cluster stories and learn a template. Without, under
+    the narrow locks of fingerprints.lock_article (shared SAVE_LOCK, the outlet, the LSH bands) and
+    of the stories it joins: as soon as it finds that it reproduces a stored article, that one of its
+    sentences becomes template text, or that a story it planned to join is gone, it raises
+    _Exclusive (the transaction is rolled back, nothing is kept). Most articles are originals that
+    reproduce nothing: their saves run side by side."""
+    at = a.published_at or a.fetched_at
+    async with conn.transaction():
+        if exclusive:
+            await fingerprints.lock(conn)
+        else:
+            await fingerprints.lock_article(conn, a.outlet, sig)
+        # The template and the story candidates are read under the locks: the outlet's sentence
+        # counts cannot change before this commits, and no story read here is merged away before
+        # it is joined (read before, a save waiting for the lock joined a story that a save before
+        # it had just emptied and deleted). This lookup is the slowest step of a save, which is why
+        # it was once read before the one database-wide lock; only the exclusive saves (copies, a
+        # template growing) still wait for every other save.
+        template, counted, terms, seen, scored = await _story_inputs(conn, a, keys, at)
+        grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
+        cur = await conn.execute(
+            "SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)", (a.url, a.source_id, a.guid)
+        )
+        if await cur.fetchone():
+            return None
+        planned = None
+        if not exclusive:
+            if grown:
+                raise _Exclusive("a template grows: the outlet's groups are decided again")
+            best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n, a.lang, scored)
+            planned = best[0] if best else None
+            near = story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang, scored)
+            joined = sorted({*([planned] if planned is not None else []), *near})
+            await fingerprints.lock_stories(conn, joined)
+            if joined:
+                cur = await conn.execute("SELECT count(*) AS n FROM stories WHERE id = ANY(%s)", (joined,))
+                found = await cur.fetchone()
+                if found is None or found["n"] != len(joined):
+                    raise _Exclusive("a story it was to join was merged meanwhile")
+        newcomer = originals.Newcomer(
+            a.outlet, a.text, a.published_at, a.fetched_at, a.is_seed, a.content_hash, sig, keys, template=template
+        )
+        decision = await originals.decide(conn, newcomer)
+        if not exclusive and (decision.original is not None or decision.group):
+            raise _Exclusive("it reproduces a stored article: its group is decided with every other save waiting")
+        original = decision.original
+        if original is not None:
+            story_id = next(r["story_id"] for r in decision.group if r["id"] == original.article_id)
+        else:
+            demoted = [r for r in decision.group if r["duplicate_of"] is None and r["id"] in decision.changes]
+            story_id = demoted[0]["story_id"] if demoted and demoted[0]["story_id"] is not None else None
+        if story_id is None:
+            if exclusive:
+                best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n, a.lang, scored)
+                planned = best[0] if best else None
+            story_id = planned if planned is not None else await stories.create(conn, at)
+        cur = await conn.execute(
+            """
+            INSERT INTO articles (source_id, outlet, url, guid, title, text, folded, folded_title,
+                                  folded_outlet, lang, published_at, fetched_at, content_hash,
+                                  duplicate_of, seed_duplicate, similarity, story_id, final_url, raw_sha256,
+                                  fetch_headers, is_seed, date_source)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """,
+            (
+                a.source_id,
+                a.outlet,
+                a.url,
+                a.guid,
+                a.title,
+                a.text,
+                a.folded,
+                a.folded_title,
+                a.folded_outlet,
+                a.lang,
+                a.published_at,
+                a.fetched_at,
+                a.content_hash,
+                original.article_id if original else None,
+                original.is_seed if original else False,
+                original.similarity if original else None,
+                story_id,
+                a.final_url,
+                a.raw_sha256,
+                Jsonb(a.fetch_headers) if a.fetch_headers is not None else None,
+                a.is_seed,
+                a.date_source,
+            ),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        await fingerprints.add(conn, row["id"], sig)
+        await outlet_templates.record(conn, row["id"], a.outlet, at, keys)
+        await add_matches(conn, row["id"], list(a.keyword_ids))
+        if a.evidence is not None:
+            await evidence.first_version(conn, row["id"], a.fetched_at, a.final_url, a.raw_sha256, a.evidence)
+        if original is None:  # a copy adds no terms of its own: it would make its story's words look common
+            await stories.add(conn, row["id"], story_id, at, terms, a.lang)
+        await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
+        touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang, scored)}
+        if original is None and len(touched) > 1:  # it joined, or ties, more than one story: decide them again
+            await stories.recluster(conn, sorted(touched), seen, at)
+        if grown:  # judged in their own window: the new article may be days away from them
+            for story in sorted(await groups.relearn(conn, a.outlet, grown, at, row["id"])):
+                await stories.recluster(conn, [story])
     return row["id"], original.article_id if original else None
+
+
+async def _story_inputs(conn: AsyncConnection[Any], a: NewArticle, keys: list[int], at: datetime) -> tuple[Any, ...]:
+    """The outlet's template among the article's sentences (and the counts it was learned from),
+    its story terms without that text, the story window and the scores against its candidates."""
+    counted = await outlet_templates.counts(conn, [a.outlet], keys, at)
+    template = outlet_templates.learned(counted, a.outlet, keys)
+    if a.terms is not None:
+        terms = a.terms
+    elif a.plain_terms is not None and template.isdisjoint(keys):  # nothing to leave out
+        terms = a.plain_terms
+    else:
+        terms = story_terms(a.title, template_rules.strip(a.text, template), a.lang)
+    seen = await stories.window(conn, terms, at, story_rules.WINDOW)
+    scored = story_rules.scores(terms, seen.candidates, seen.df, seen.n, a.lang)
+    return template, counted, terms, seen, scored
 
 
 async def add_matches(conn: AsyncConnection[Any], article_id: int, keyword_ids: list[int]) -> None:

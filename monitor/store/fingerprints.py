@@ -8,14 +8,56 @@ from psycopg import AsyncConnection
 
 from monitor.pipeline.fingerprint import Signature, band_keys
 
-# Held for the whole of a save: two processes storing two copies of one story at the same moment
-# would otherwise each find nothing and both keep theirs as the original.
+# Saves and re-decisions hold it until their transaction ends: two processes storing two copies
+# of one story at the same moment would otherwise each find nothing and both keep theirs as the
+# original. Held shared by the saves of ordinary articles that change nothing but their own rows
+# (they serialise on narrower locks, `lock_article`), exclusively by everything else.
 SAVE_LOCK = 0x64757073  # "dups"
+# the two-key advisory lock spaces (apart from the one-key space of SAVE_LOCK and the band keys)
+OUTLET_SPACE = 0x6F75746C  # "outl": one outlet's saves (its sentence counts, so its template)
+STORY_SPACE = 0x73746F72  # "stor": one story's members (assignment, re-clustering)
 
 
 async def lock(conn: AsyncConnection[Any]) -> None:
     """Serialise dedup-and-insert across processes until the current transaction ends."""
     await conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
+
+
+def _int4(value: int) -> int:
+    return (value & 0xFFFFFFFF) - (1 << 32 if value & 0x80000000 else 0)
+
+
+async def lock_article(conn: AsyncConnection[Any], outlet: str, sig: Signature) -> None:
+    """The locks of an ordinary save, until the transaction ends, always in this order (so two
+    saves never wait for each other in a circle): SAVE_LOCK shared, then the outlet's, then the
+    article's LSH bands in ascending order. Two articles that share no band cannot be copies of each
+    other (an exact copy has the same bands), so their saves go on at once; two that share one take
+    turns, and the second sees the first. A seed's save takes SAVE_LOCK exclusively (`lock`): every
+    article is compared with every seed, whatever its bands."""
+    import hashlib
+
+    digest = int.from_bytes(hashlib.blake2b(outlet.encode(), digest_size=4).digest(), "little")
+    keys = sorted(set(band_keys(sig))) if sig.size else []
+    # one statement, one round trip: the locks are taken row by row in the order of the sorted rows
+    await conn.execute(
+        """
+        SELECT count(CASE WHEN n = 1 THEN pg_advisory_xact_lock_shared(%(save)s)::text
+                          WHEN n = 2 THEN pg_advisory_xact_lock(%(space)s, %(outlet)s)::text
+                          ELSE pg_advisory_xact_lock(k)::text END)
+          FROM (SELECT k, n FROM unnest(%(keys)s::bigint[]) WITH ORDINALITY AS t (k, n) ORDER BY n) AS ordered
+        """,
+        {"save": SAVE_LOCK, "space": OUTLET_SPACE, "outlet": _int4(digest), "keys": [0, 0, *keys]},
+    )
+
+
+async def lock_stories(conn: AsyncConnection[Any], story_ids: list[int]) -> None:
+    """After `lock_article`: the stories a save adds to or re-clusters, in ascending order."""
+    ids = sorted(set(story_ids))
+    if ids:
+        await conn.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, s)) FROM (SELECT s FROM unnest(%s::int[]) AS s ORDER BY s) AS t",
+            (STORY_SPACE, [_int4(i) for i in ids]),
+        )
 
 
 async def add(conn: AsyncConnection[Any], article_id: int, sig: Signature) -> None:

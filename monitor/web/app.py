@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor.config import Settings
-from monitor.web import api, channels, errors, evidence, manage, pages, seeds, stories, unsubscribe
+from monitor.web import api, channels, errors, evidence, feeds, manage, pages, seeds, stories, unsubscribe
 from monitor.web.metrics import metrics
 from monitor.web.openapi import openapi
 from monitor.web.security import BodyCap, SecurityHeaders
@@ -50,6 +50,7 @@ def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool] | 
         *evidence.routes,
         *manage.routes,
         *channels.routes,
+        *feeds.routes,
         *unsubscribe.routes(pool),
     ]
     app = Starlette(

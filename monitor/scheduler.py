@@ -94,6 +94,7 @@ class Schedule:
         ]
         # channels on the polls' tick too: an asap channel hears of a story a tick after it is stored
         jobs.append(("channels", self.send_channels, tick, timedelta(0)))
+        jobs.append(("alerts", self.judge_alerts, 60, timedelta(seconds=5)))  # spikes and silences
         if self.settings.recheck:  # on the polls' tick: a due re-check waits as long as a due poll
             jobs.append(("recheck", self.recheck_due, tick, timedelta(seconds=tick)))
         self.scheduler.add_job(
@@ -277,6 +278,12 @@ class Schedule:
 
         await channels.prepare_due(self.pool, self.settings, datetime.now(UTC))
         await channels.send_pending(self.pool, self.settings, stopping=self.stopping)
+
+    async def judge_alerts(self) -> None:
+        """Spikes of keywords and silences of sources (alerts.anomalies); each hour is judged once."""
+        from alerts import anomalies
+
+        await anomalies.evaluate(self.pool, self.settings, datetime.now(UTC))
 
     async def send_due_digests(self) -> None:
         """Prepare and send every digest due by now: run by each subscriber's cron trigger at their

@@ -39,6 +39,7 @@ def build_parser() -> Parser:
     upkeep.register(sub)
     web.register(sub)
     channels.register(sub)
+    channels.register_alerts(sub)
     return parser
 
 

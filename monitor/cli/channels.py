@@ -101,3 +101,35 @@ def channels_send(args: argparse.Namespace) -> int:
     written, sent = runtime.run(main)
     print(f"channels: {written} messages written, {sent} sent")
     return 0
+
+
+def register_alerts(sub: Any) -> None:
+    p = sub.add_parser("alerts", help="what fired: spikes of keywords, silences of sources")
+    p.add_argument("--format", choices=["table", "jsonl"], default="table")
+    p.add_argument("--check", action="store_true", help="judge the last hour and the sources now, first")
+    p.set_defaults(handler=alerts_list)
+
+
+def alerts_list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from alerts import anomalies
+    from monitor import config, runtime
+    from monitor.service import database
+    from monitor.store import alerts as alert_store
+
+    settings = config.load()
+
+    async def main() -> list[dict[str, Any]]:
+        async with database(settings) as pool:
+            if args.check:
+                await anomalies.evaluate(pool, settings, datetime.now(UTC))
+            async with pool.connection() as conn:
+                return await alert_store.recent(conn)
+
+    rows = runtime.run(main)
+    if args.format == "jsonl":
+        jsonl([{k: r[k] for k in ("kind", "subject", "at", "detail", "ended_at")} for r in rows])
+        return 0
+    table(rows, [Col("kind"), Col("subject", wrap=True), Col("at"), Col("detail", wrap=True), Col("ended_at", "ended")])
+    return 0

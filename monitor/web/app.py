@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor.config import Settings
-from monitor.web import api, channels, errors, evidence, feeds, manage, pages, seeds, stories, unsubscribe
+from monitor.web import alerts, api, channels, errors, evidence, feeds, manage, pages, seeds, stories, unsubscribe
 from monitor.web.metrics import metrics
 from monitor.web.openapi import openapi
 from monitor.web.security import BodyCap, SecurityHeaders
@@ -51,6 +51,7 @@ def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool] | 
         *manage.routes,
         *channels.routes,
         *feeds.routes,
+        *alerts.routes,
         *unsubscribe.routes(pool),
     ]
     app = Starlette(

@@ -270,6 +270,10 @@ def subscribers_list(args: argparse.Namespace) -> int:
     for r in rows:
         r["keywords"] = "(all)" if r["keywords"] is None else ", ".join(r["keywords"]) or "(none left)"
         r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
+        if r.get("every") in ("asap", "hourly"):
+            r["at"] = r["every"]
+        elif r.get("every") == "weekly":
+            r["at"] = f"{subscribers.DAYS[r['send_day'] or 0][:3]} {r['at']}"
         r["state"] = ("active" if r["active"] else "unsubscribed") + (", empty days too" if r["send_empty"] else "")
         r["state"] += ", edits and takedowns too" if r.get("changes") else ""
         if r["active"] and r["receives_nothing"]:

@@ -51,7 +51,7 @@ async def add(
     changes: bool = False,
     seed_copies: bool = False,
     every: str = "daily",
-    day: int | None = None,
+    day: int | str | None = None,
 ) -> Row:
     """Subscribe `email` to the digest of `keywords` (None: all keywords), with headlines in `lang`
     where a story has them (None: the original's), with `changes` also the edits and takedowns of

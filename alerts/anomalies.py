@@ -1,4 +1,4 @@
-"""Spikes and silences, judged once an hour (and at any tick: the same hour is judged once).
+"""Spikes and silences, judged every 5 minutes by `run` (the same hour is judged once).
 
 - A keyword's **spike**: its matches in the hour that just ended reach both NEWSWATCH_SPIKE_FLOOR and
   NEWSWATCH_SPIKE_FACTOR times its baseline (the median of the same hour on each of the 7 days

@@ -94,7 +94,7 @@ class Schedule:
         ]
         # channels on the polls' tick too: an asap channel hears of a story a tick after it is stored
         jobs.append(("channels", self.send_channels, tick, timedelta(0)))
-        jobs.append(("alerts", self.judge_alerts, 60, timedelta(seconds=5)))  # spikes and silences
+        jobs.append(("alerts", self.judge_alerts, 300, timedelta(seconds=5)))  # spikes and silences, every 5 min
         if self.settings.recheck:  # on the polls' tick: a due re-check waits as long as a due poll
             jobs.append(("recheck", self.recheck_due, tick, timedelta(seconds=tick)))
         self.scheduler.add_job(

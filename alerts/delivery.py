@@ -59,6 +59,7 @@ async def build(
     subscriber: dict[str, Any],
     now: datetime,
     local_date: date | None = None,
+    period_start: datetime | None = None,
 ) -> Prepared | None:
     """The digest this subscriber would get now, rendered, as the digest of `local_date` (default:
     their today); None when nothing is new (unless they asked for empty digests) or they unsubscribed."""
@@ -85,7 +86,8 @@ async def build(
     # the same subscriber, day and articles give the same Message-ID, whoever prepares it
     told = f"{sorted(digest.article_ids)}" + (f":{sorted(digest.version_ids)}" if digest.changes else "")
     told += f":seeds{sorted(digest.seed_copy_ids)}" if digest.seed_copy_ids else ""
-    ident = hashlib.sha256(f"{subscriber['id']}:{local_date}:{told}".encode()).hexdigest()
+    period = f"{local_date}" + (f"@{period_start.astimezone(UTC):%H}" if period_start is not None else "")
+    ident = hashlib.sha256(f"{subscriber['id']}:{period}:{told}".encode()).hexdigest()
     return Prepared(
         digest,
         subject,
@@ -102,10 +104,11 @@ async def prepare(
     now: datetime,
     local_date: date | None = None,
     once_per_day: bool = True,
+    period_start: datetime | None = None,
 ) -> int | None:
     """Write the subscriber's digest of `local_date` (default: their today) into the outbox; None when
     there is nothing to send, or (with `once_per_day`) when that day's digest was already prepared."""
-    prepared = await build(pool, settings, subscriber, now, local_date)
+    prepared = await build(pool, settings, subscriber, now, local_date, period_start)
     if prepared is None:
         return None
     message = mailer.build(
@@ -129,6 +132,7 @@ async def prepare(
             prepared.digest.article_ids,
             created_at=now,
             once_per_day=once_per_day,
+            period_start=period_start,
             version_ids=prepared.digest.version_ids,
             seed_copy_ids=prepared.digest.seed_copy_ids,
         )
@@ -141,12 +145,21 @@ async def prepare_due(pool: AsyncConnectionPool, settings: Settings, now: dateti
         subs = await subscribers.list_all(conn, active_only=True)
     prepared = 0
     for sub in subs:
-        day = when.due_day(sub, now)
-        if day is None:
+        due = when.due_period(sub, now)
+        if due is None:
+            continue
+        day, hour = due
+        if sub.get("every") == "asap":  # whatever is new, at each tick; the Message-ID keeps it once
+            prepared += await prepare(pool, settings, sub, now, day, once_per_day=False) is not None
             continue
         async with pool.connection() as conn:
-            if await store.exists_for_day(conn, sub["id"], day):
+            if hour is not None and await store.exists_for_period(conn, sub["id"], hour):
                 continue
+            if hour is None and await store.exists_for_day(conn, sub["id"], day):
+                continue
+        if hour is not None:  # the top of the hour: the digest of the hour that ended, as of then
+            prepared += await prepare(pool, settings, sub, hour, day, period_start=hour) is not None
+            continue
         # back before today's send time after missing yesterday's: that is yesterday's digest, and
         # today's still goes out at its time
         prepared += await prepare(pool, settings, sub, now, day) is not None

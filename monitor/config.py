@@ -257,6 +257,25 @@ SETTINGS: tuple[Setting, ...] = (
         "when each article is fetched again after it was first seen, to catch edits and takedowns "
         "(m, h, d; off: never)",
     ),
+    Setting(
+        "spike_floor",
+        _number(int, 1, 1_000_000),
+        10,
+        "a keyword's hour is a spike only with at least this many matches (so a quiet keyword does not alarm on 3)",
+    ),
+    Setting(
+        "spike_factor",
+        _number(float, 1, 1000),
+        3.0,
+        "and with at least this many times its baseline: the median of the same hour over the 7 days before",
+    ),
+    Setting(
+        "silence_gaps",
+        _number(float, 1, 1000),
+        4.0,
+        "a source is silent when nothing new was stored for this many of its usual gaps (the median gap between "
+        "its articles over 14 days) while its polls still succeed",
+    ),
 )
 
 

@@ -92,6 +92,9 @@ class Schedule:
             # also the catch-up on start and the retries of deferred sends
             ("outbox", self.send_due_digests, 60, timedelta(0)),
         ]
+        # channels on the polls' tick too: an asap channel hears of a story a tick after it is stored
+        jobs.append(("channels", self.send_channels, tick, timedelta(0)))
+        jobs.append(("alerts", self.judge_alerts, 300, timedelta(seconds=5)))  # spikes and silences, every 5 min
         if self.settings.recheck:  # on the polls' tick: a due re-check waits as long as a due poll
             jobs.append(("recheck", self.recheck_due, tick, timedelta(seconds=tick)))
         self.scheduler.add_job(
@@ -268,6 +271,19 @@ class Schedule:
                 retained.captures,
                 retained.files,
             )
+
+    async def send_channels(self) -> None:
+        """Write the due messages of every channel (alerts.channels), then send what is pending."""
+        from alerts import channels
+
+        await channels.prepare_due(self.pool, self.settings, datetime.now(UTC))
+        await channels.send_pending(self.pool, self.settings, stopping=self.stopping)
+
+    async def judge_alerts(self) -> None:
+        """Spikes of keywords and silences of sources (alerts.anomalies); each hour is judged once."""
+        from alerts import anomalies
+
+        await anomalies.evaluate(self.pool, self.settings, datetime.now(UTC))
 
     async def send_due_digests(self) -> None:
         """Prepare and send every digest due by now: run by each subscriber's cron trigger at their

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from monitor import __version__, logs
-from monitor.cli import archive, backfill, evidence, manage, seeds, service, show, stories, upkeep, web
+from monitor.cli import archive, backfill, channels, evidence, manage, seeds, service, show, stories, upkeep, web
 from monitor.errors import NewswatchError, UsageError
 
 
@@ -38,6 +38,8 @@ def build_parser() -> Parser:
     evidence.register_recheck(sub)
     upkeep.register(sub)
     web.register(sub)
+    channels.register(sub)
+    channels.register_alerts(sub)
     return parser
 
 

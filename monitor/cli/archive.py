@@ -17,6 +17,7 @@ from monitor.query import parse as parse_query
 from monitor.query.snippet import plain
 from monitor.service import database
 from monitor.store import articles, digests, names, sources, subscribers
+from monitor.store import channels as channel_store
 
 JSON_FIELDS = [
     "id",
@@ -134,6 +135,7 @@ def status(args: argparse.Namespace) -> int:
                 "outbox": await digests.outbox_state(conn),
                 "failed_digests": await digests.failures(conn),
                 "receiving_nothing": await subscribers.receiving_nothing(conn),
+                "channel_failures": await channel_store.failures(conn),
             }
 
     state = runtime.run(main)
@@ -172,6 +174,12 @@ def status(args: argparse.Namespace) -> int:
                 Col("attempts"),
                 Col("last_error", "reason", wrap=True),
             ],
+        )
+    if state["channel_failures"]:
+        print("\nchannel messages failed or waiting for a retry (most recent first):")
+        table(
+            state["channel_failures"],
+            [Col("channel"), Col("status"), Col("attempts"), Col("last_error", "reason", wrap=True)],
         )
     if state["receiving_nothing"]:
         print("\nsubscribers who receive nothing (give them keywords: `newswatch subscribers`):")

@@ -104,6 +104,14 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also list, in a short section, the republications of the seeds first seen since the previous digest",
     )
+    q.add_argument(
+        "--every",
+        choices=subscribers.EVERY,
+        default="daily",
+        help="how often: asap (as soon as something is new), hourly, daily (default, at --at), "
+        "weekly (at --at on --day)",
+    )
+    q.add_argument("--day", help="weekly: the day of the week (monday … sunday, or mon; default monday)")
     q.set_defaults(handler=subscribers_add)
     q = s.add_parser("remove", help="remove a recipient")
     q.add_argument("email")
@@ -262,6 +270,10 @@ def subscribers_list(args: argparse.Namespace) -> int:
     for r in rows:
         r["keywords"] = "(all)" if r["keywords"] is None else ", ".join(r["keywords"]) or "(none left)"
         r["at"] = f"{r['send_at'].strftime('%H:%M')} {r['tz']}"
+        if r.get("every") in ("asap", "hourly"):
+            r["at"] = r["every"]
+        elif r.get("every") == "weekly":
+            r["at"] = f"{subscribers.DAYS[r['send_day'] or 0][:3]} {r['at']}"
         r["state"] = ("active" if r["active"] else "unsubscribed") + (", empty days too" if r["send_empty"] else "")
         r["state"] += ", edits and takedowns too" if r.get("changes") else ""
         if r["active"] and r["receives_nothing"]:
@@ -284,11 +296,28 @@ def subscribers_add(args: argparse.Namespace) -> int:
     names = [k.strip() for k in args.keywords.split(",") if k.strip()] if args.keywords else None
     row = _with_db(
         lambda c: subscribers.add(
-            c, args.email, names, args.at, args.tz, args.empty, args.lang, args.changes, args.seed_copies
+            c,
+            args.email,
+            names,
+            args.at,
+            args.tz,
+            args.empty,
+            args.lang,
+            args.changes,
+            args.seed_copies,
+            args.every,
+            args.day,
         )
     )
+    at = f"at {row['send_at'].strftime('%H:%M')} {row['tz']}"
+    when = {
+        "asap": "as soon as something is new",
+        "hourly": "hourly",
+        "daily": f"daily {at}",
+        "weekly": f"weekly on {subscribers.DAYS[row['send_day'] or 0].capitalize()} {at}",
+    }[row["every"]]
     print(
-        f"subscribed {row['email']}: daily at {row['send_at'].strftime('%H:%M')} {row['tz']}, "
+        f"subscribed {row['email']}: {when}, "
         f"keywords: {', '.join(names) if names else 'all'}{', also on empty days' if args.empty else ''}"
         f"{', headlines in ' + row['lang'] if row['lang'] else ''}"
         f"{', with edits and takedowns' if args.changes else ''}"

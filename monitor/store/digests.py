@@ -139,6 +139,7 @@ async def create(
     article_ids: list[int],
     created_at: datetime,
     once_per_day: bool,
+    period_start: datetime | None = None,
     version_ids: list[int] | None = None,
     seed_copy_ids: list[int] | None = None,
 ) -> int | None:
@@ -150,12 +151,15 @@ async def create(
         async with conn.transaction():
             # the subscriber's row lock makes two workers preparing the same digest take turns
             await conn.execute("SELECT 1 FROM subscribers WHERE id = %s FOR UPDATE", (subscriber_id,))
-            if once_per_day and await exists_for_day(conn, subscriber_id, local_date):
+            if period_start is not None:  # an hourly digest: once per hour
+                if await exists_for_period(conn, subscriber_id, period_start):
+                    return None
+            elif once_per_day and await exists_for_day(conn, subscriber_id, local_date):
                 return None
             cur = await conn.execute(
-                "INSERT INTO digests (subscriber_id, message_id, local_date, subject, message, created_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-                (subscriber_id, message_id, local_date, subject, message, created_at),
+                "INSERT INTO digests (subscriber_id, message_id, local_date, subject, message, created_at,"
+                " period_start) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                (subscriber_id, message_id, local_date, subject, message, created_at, period_start),
             )
             row = await cur.fetchone()
             assert row is not None
@@ -285,6 +289,15 @@ async def exists_for_day(conn: AsyncConnection[Any], subscriber_id: int, local_d
     cur = await conn.execute(
         "SELECT 1 FROM digests WHERE subscriber_id = %s AND local_date = %s",
         (subscriber_id, local_date),
+    )
+    return await cur.fetchone() is not None
+
+
+async def exists_for_period(conn: AsyncConnection[Any], subscriber_id: int, period_start: datetime) -> bool:
+    """Whether the digest of that hour (an hourly subscriber's) was already prepared."""
+    cur = await conn.execute(
+        "SELECT 1 FROM digests WHERE subscriber_id = %s AND period_start = %s",
+        (subscriber_id, period_start),
     )
     return await cur.fetchone() is not None
 

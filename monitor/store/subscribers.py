@@ -15,6 +15,30 @@ from monitor.validate import zone as checked_zone
 
 Row = dict[str, Any]
 
+EVERY = ("asap", "hourly", "daily", "weekly")
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def checked_every(every: str, day: int | str | None) -> tuple[str, int | None]:
+    """How often (`asap`, `hourly`, `daily`, `weekly`) and, for weekly, on which day (0 Monday … 6
+    Sunday, or its English name or first three letters; default Monday)."""
+    if every not in EVERY:
+        raise Invalid("every", f"{every!r} is not one of {', '.join(EVERY)}")
+    if every != "weekly":
+        if day is not None:
+            raise Invalid("day", "--day is for weekly digests only")
+        return every, None
+    if day is None:
+        return every, 0
+    if isinstance(day, str) and not day.isdigit():
+        found = [i for i, name in enumerate(DAYS) if len(day) >= 3 and name.startswith(day.lower())]
+        if not found:
+            raise Invalid("day", f"{day!r} is not a day of the week")
+        return every, found[0]
+    if not 0 <= int(day) <= 6:
+        raise Invalid("day", f"{day!r} is not a day of the week (0 Monday … 6 Sunday)")
+    return every, int(day)
+
 
 async def add(
     conn: AsyncConnection[Any],
@@ -26,6 +50,8 @@ async def add(
     lang: str | None = None,
     changes: bool = False,
     seed_copies: bool = False,
+    every: str = "daily",
+    day: int | str | None = None,
 ) -> Row:
     """Subscribe `email` to the digest of `keywords` (None: all keywords), with headlines in `lang`
     where a story has them (None: the original's), with `changes` also the edits and takedowns of
@@ -34,12 +60,13 @@ async def add(
     or keyword is a usage error, whether it came from the CLI or the API."""
     email, tz = checked_email(email), checked_zone(tz)
     lang = checked_language(lang) if lang is not None else None
+    every, day = checked_every(every, day)
     async with conn.transaction():
         try:
             cur = await conn.execute(
-                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty, lang, changes, seed_copies)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
-                (email, keywords is None, send_at, tz, send_empty, lang, changes, seed_copies),
+                "INSERT INTO subscribers (email, all_keywords, send_at, tz, send_empty, lang, changes, seed_copies,"
+                " every, send_day) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+                (email, keywords is None, send_at, tz, send_empty, lang, changes, seed_copies, every, day),
             )
         except errors.UniqueViolation:
             raise Conflict(f"subscribers: {email} is already subscribed (or unsubscribed: remove it first)") from None

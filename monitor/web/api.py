@@ -262,7 +262,16 @@ async def add_subscriber(request: Request) -> Response:
             raise UsageError(f"{name}: must be true or false")
     async with pool(request).connection() as conn:
         row = await subscribers.add(
-            conn, email, names or None, at, tz, lang=field(data, "lang"), changes=changes, seed_copies=seed_copies
+            conn,
+            email,
+            names or None,
+            at,
+            tz,
+            lang=field(data, "lang"),
+            changes=changes,
+            seed_copies=seed_copies,
+            every=field(data, "every") or "daily",
+            day=field(data, "day"),
         )
     return reply({"subscriber": row}, 201)
 

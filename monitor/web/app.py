@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor.config import Settings
-from monitor.web import api, errors, evidence, manage, pages, seeds, stories, unsubscribe
+from monitor.web import alerts, api, channels, errors, evidence, feeds, manage, pages, seeds, stories, unsubscribe
 from monitor.web.metrics import metrics
 from monitor.web.openapi import openapi
 from monitor.web.security import BodyCap, SecurityHeaders
@@ -49,6 +49,9 @@ def create_app(pool: AsyncConnectionPool, scheduler_alive: Callable[[], bool] | 
         *pages.routes,
         *evidence.routes,
         *manage.routes,
+        *channels.routes,
+        *feeds.routes,
+        *alerts.routes,
         *unsubscribe.routes(pool),
     ]
     app = Starlette(

@@ -22,7 +22,7 @@ from monitor.query import parse
 from monitor.query.snippet import snippet
 from monitor.store import keywords, sources, subscribers
 from monitor.validate import interval_text
-from monitor.web import choices, params
+from monitor.web import choices, feeds, params
 from monitor.web.forms import Problem, Typed, problem
 from monitor.web.render import render
 from monitor.web.security import Refused, check_write
@@ -185,9 +185,13 @@ async def keyword_page(request: Request) -> Response:
             except UsageError as exc:
                 outcome.problem = problem(exc, "query")
         rows = await keywords.list_all(conn)
+        keys = await feeds.feed_keys(conn, request.app.state.settings, [k["name"] for k in rows])
     edited = next((k for k in rows if k["name"] == editing), None)
     return page(
-        request, "keywords.html", outcome, {"keywords": rows, "preview": preview, "edited": edited, "refused": refused}
+        request,
+        "keywords.html",
+        outcome,
+        {"keywords": rows, "preview": preview, "edited": edited, "refused": refused, "feed_keys": keys},
     )
 
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 import monitor.metrics  # noqa: F401  (registers the histograms in REGISTRY)
 from monitor.store import articles, digests, sources
+from monitor.web.alerts import metrics_text as alert_metrics
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -58,6 +59,7 @@ class Snapshot(Collector):
 async def metrics(request: Request) -> Response:
     async with request.app.state.pool.connection() as conn:
         snapshot = Snapshot(await sources.list_all(conn), await articles.totals(conn), await digests.outbox_state(conn))
+        fired = await alert_metrics(conn)  # spikes and silences (monitor.web.alerts)
     registry = CollectorRegistry(auto_describe=False)
     registry.register(snapshot)
-    return Response(generate_latest(REGISTRY) + generate_latest(registry), media_type=CONTENT_TYPE)
+    return Response(generate_latest(REGISTRY) + generate_latest(registry) + fired, media_type=CONTENT_TYPE)

@@ -449,6 +449,11 @@ PATHS: dict[str, Any] = {
                         "type": "boolean",
                         "description": "also list the republications of the seeds first seen since the previous digest",
                     },
+                    every={
+                        "type": "string",
+                        "enum": ["asap", "hourly", "daily", "weekly"],
+                        "description": "how often (default daily); weekly ones go out on Monday",
+                    },
                 )
             ),
             "responses": write(

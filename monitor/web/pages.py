@@ -19,6 +19,7 @@ from starlette.routing import Route
 from monitor.errors import UsageError
 from monitor.query.snippet import plain
 from monitor.store import articles, digests, home, keywords, names, sources, subscribers
+from monitor.store import channels as channel_store
 from monitor.web import archive, params, visits
 from monitor.web.errors import NotFound
 from monitor.web.forms import Typed, problem
@@ -185,7 +186,8 @@ async def digest_list(request: Request) -> Response:
     async with request.app.state.pool.connection() as conn:
         rows = await digests.recent(conn, 100)
         subs = await subscribers.list_all(conn)
-    return render(request, "digests.html", {"digests": rows, "subscribers": subs})
+        failing = await channel_store.failures(conn)  # channels' messages failed or deferred, with why
+    return render(request, "digests.html", {"digests": rows, "subscribers": subs, "channel_failures": failing})
 
 
 def text_part(raw: bytes) -> str:

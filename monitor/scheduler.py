@@ -60,9 +60,14 @@ class Outage:
         return time.monotonic() < self.until
 
     def failed(self, job: str, exc: BaseException) -> None:
-        self.failures += 1
+        # one round of retries doubles the wait once: jobs that were already running when the
+        # database went (polls, re-checks, channels, alerts) each fail too, and counted one by one
+        # they pushed the wait to minutes before the first retry
+        now = time.monotonic()
+        if now >= self.until:
+            self.failures += 1
         wait = min(300, 2**self.failures)
-        self.until = time.monotonic() + wait
+        self.until = max(self.until, now + wait)
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         log.warning("%s: database unreachable (%s); trying again in %d s", job, reason, wait)
 

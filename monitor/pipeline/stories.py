@@ -16,6 +16,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import repeat
 
 from monitor.pipeline import aliases, translit
 from monitor.pipeline.aliases import Aliases
@@ -231,36 +232,48 @@ def similarity(
 
 
 def scores(
-    mine: set[str], candidates: list[tuple[int, set[str], str | None]], df: Mapping[str, int], n: int, lang: str | None
+    mine: set[str], candidates: list[tuple[int, Set[str], str | None]], df: Mapping[str, int], n: int, lang: str | None
 ) -> list[tuple[int, float]]:
     """(story_id, similarity) of each candidate (story_id, terms, lang) to `mine`."""
     weights = idf(df, n)
     get = weights.get
     default = math.log(n + PRIOR)  # a term no other article has
     me = _Weighed(mine, weights, default)
+    # counted among `mine` alone (monitor.store.stories.window counts only the terms it shares)
+    only_mine = weights.keys() <= mine
     found = []
-    # _score's tests, in its order, with a candidate's weight summed only for the few that pass them
-    # (most of a window's 500 candidates share a name or one rare word, no more): the same figures,
-    # for a fraction of the CPU of a save on the event loop (bench/ingest.py, issue 16)
+    # _score's tests, with a candidate's weight summed only for the few that pass them (most of a
+    # window's 500 candidates share a name or one rare word, no more), and the test of what makes two
+    # articles one story (a number or a date; two rare words, in one language) made on `mine`'s terms
+    # of that kind: the same figures, for a fraction of the CPU of a save on the event loop
+    # (bench/ingest.py, issue 16)
+    strong = {t for t in mine if t[0] == "#" or t[:2] == "@d"}
+    rare = {t for t in mine if t[0] == "~"}
     for story_id, theirs, their_lang in candidates:
-        if lang == their_lang:
+        same_language = lang == their_lang
+        if strong.isdisjoint(theirs) and (not same_language or len(rare & theirs) < 2):
+            found.append((story_id, 0.0))  # names alone, or names and one rare word
+            continue
+        if same_language:
             ours, w_ours = me.every, me.w_every
         else:
             ours, w_ours, theirs = me.neutral, me.w_neutral, {t for t in theirs if t[0] != "~"}
-        shared = ours & theirs if len(ours) >= MIN_TERMS and len(theirs) >= MIN_TERMS else None
-        if not shared or (
-            not any(t[0] == "#" or t[:2] == "@d" for t in shared) and sum(t[0] == "~" for t in shared) < 2
-        ):
+        if len(ours) < MIN_TERMS or len(theirs) < MIN_TERMS:
             found.append((story_id, 0.0))
             continue
-        w_theirs = sum(get(t, default) for t in theirs)
-        found.append((story_id, sum(get(t, default) for t in shared) / min(w_ours, w_theirs)))
+        shared = ours & theirs
+        w_shared = sum(map(get, shared, repeat(default)))
+        # every term of theirs that is not shared weighs `default` when only shared terms are counted
+        w_theirs = (
+            w_shared + (len(theirs) - len(shared)) * default if only_mine else sum(get(t, default) for t in theirs)
+        )
+        found.append((story_id, w_shared / min(w_ours, w_theirs)))
     return found
 
 
 def best_story(
     mine: set[str],
-    candidates: list[tuple[int, set[str], str | None]],
+    candidates: list[tuple[int, Set[str], str | None]],
     df: Mapping[str, int],
     n: int,
     lang: str | None = None,
@@ -280,7 +293,7 @@ NEAR = THRESHOLD / 2  # stories this like a new article are decided again with i
 
 def near(
     mine: set[str],
-    candidates: list[tuple[int, set[str], str | None]],
+    candidates: list[tuple[int, Set[str], str | None]],
     df: Mapping[str, int],
     n: int,
     lang: str | None = None,

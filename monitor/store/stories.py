@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import tuple_row
 
 from monitor.pipeline import stories as story_rules
 
@@ -16,10 +19,10 @@ from monitor.pipeline import stories as story_rules
 class Window:
     """The articles of a time window that share a term with a new one, and term frequencies there."""
 
-    candidates: list[tuple[int, set[str], str | None]]  # (story_id, terms, lang)
+    candidates: list[tuple[int, Set[str], str | None]]  # (story_id, terms, lang)
     df: dict[str, int]
     n: int  # articles in the window
-    rows: dict[int, tuple[int, set[str]]] = field(default_factory=dict)  # article_id -> (story_id, terms)
+    rows: dict[int, tuple[int, Set[str]]] = field(default_factory=dict)  # article_id -> (story_id, terms)
 
 
 async def window(
@@ -31,28 +34,64 @@ async def window(
     if not wanted:
         return Window([], {}, 0)
     # a story spans at most `span` from its first article: a late copy of an old story does not
-    # carry it forward to the next event with the same names
-    cur = await conn.execute(
+    # carry it forward to the next event with the same names. Only ids and the row's version are
+    # read here: a window is hundreds of rows, and turning their term arrays into sets took most of
+    # a save's CPU on the event loop (bench/ingest.py, issue 16); the terms come from _TERMS.
+    cur = conn.cursor(row_factory=tuple_row)
+    await cur.execute(
         """
-        SELECT t.article_id, t.story_id, t.terms, t.lang FROM story_terms t JOIN stories s ON s.id = t.story_id
-         WHERE t.published_at BETWEEN %(from)s AND %(to)s AND t.term_vec @@ %(any)s::tsquery
-           AND s.first_seen BETWEEN %(from)s AND %(to)s
-         ORDER BY t.published_at DESC LIMIT %(limit)s
+        SELECT c.n, t.article_id, t.story_id, t.version
+          FROM (SELECT count(*) AS n FROM story_terms WHERE published_at BETWEEN %(from)s AND %(to)s) AS c
+          LEFT JOIN (SELECT t.article_id, t.story_id, t.xmin::text::bigint AS version, t.published_at
+                       FROM story_terms t JOIN stories s ON s.id = t.story_id
+                      WHERE t.published_at BETWEEN %(from)s AND %(to)s AND t.term_vec @@ %(any)s::tsquery
+                        AND s.first_seen BETWEEN %(from)s AND %(to)s
+                      ORDER BY t.published_at DESC LIMIT %(limit)s) AS t ON true
+         ORDER BY t.published_at DESC
         """,
         {"from": at - span, "to": at + span, "any": any_of(wanted), "limit": limit},
     )
-    found = await cur.fetchall()
-    candidates = [(r["story_id"], set(r["terms"]), r["lang"]) for r in found]
-    cur = await conn.execute(
-        "SELECT count(*) AS n FROM story_terms WHERE published_at BETWEEN %s AND %s", (at - span, at + span)
-    )
-    row = await cur.fetchone()
-    n = row["n"] if row else 0
-    df: dict[str, int] = {}
-    for _, theirs, _ in candidates:
-        for t in theirs & terms:
-            df[t] = df.get(t, 0) + 1
-    return Window(candidates, df, n, {r["article_id"]: (r["story_id"], set(r["terms"])) for r in found})
+    rows = await cur.fetchall()  # one row at least: the count
+    n = rows[0][0]
+    held = await _terms(conn, [(r[1], r[3]) for r in rows if r[1] is not None])
+    found = [(article_id, story_id) for _, article_id, story_id, _ in rows if article_id in held]
+    candidates: list[tuple[int, Set[str], str | None]] = [
+        (story_id, *held[article_id]) for article_id, story_id in found
+    ]
+    df = dict(Counter(chain.from_iterable(map(terms.intersection, (theirs for _, theirs, _ in candidates)))))
+    return Window(candidates, df, n, {article_id: (story_id, held[article_id][0]) for article_id, story_id in found})
+
+
+# (article id, version of its story_terms row) -> (terms, lang). A row's terms change only when
+# its outlet's template is learned again (monitor.store.groups), and any change of the row, in
+# any process, gives it a new version (its xmin), so what is kept here is never stale; a moved
+# story is read again once. Bounded: the oldest half goes when it is full.
+_TERMS: dict[tuple[int, int], tuple[frozenset[str], str | None]] = {}
+TERMS_KEPT = 50_000
+
+
+async def _terms(
+    conn: AsyncConnection[Any], wanted: list[tuple[int, int]]
+) -> dict[int, tuple[frozenset[str], str | None]]:
+    """The terms and language of these (article id, version) rows, read from the database only for
+    the versions not kept. A row changed or deleted since its version was read is given as it is
+    now, or left out."""
+    held = {
+        article_id: _TERMS[(article_id, version)] for article_id, version in wanted if (article_id, version) in _TERMS
+    }
+    missing = [article_id for article_id, _ in wanted if article_id not in held]
+    if missing:
+        cur = conn.cursor(row_factory=tuple_row)
+        await cur.execute(
+            "SELECT article_id, xmin::text::bigint, terms, lang FROM story_terms WHERE article_id = ANY(%s)",
+            (missing,),
+        )
+        if len(_TERMS) + len(missing) > TERMS_KEPT:
+            for key in list(_TERMS)[: len(_TERMS) // 2]:
+                del _TERMS[key]
+        for article_id, version, terms, lang in await cur.fetchall():
+            held[article_id] = _TERMS[(article_id, version)] = (frozenset(terms), lang)
+    return held
 
 
 async def create(conn: AsyncConnection[Any], first_seen: datetime) -> int:

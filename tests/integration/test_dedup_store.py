@@ -111,3 +111,30 @@ def test_story_candidates_are_found_by_any_shared_term_taken_verbatim(database_u
     found = asyncio.run(main())
     story = found.pop("story")
     assert {t: ids for t, ids in found.items() if ids} == {t: story for t in odd}  # each term, and nothing else
+
+
+def test_a_story_window_gives_the_terms_an_article_has_now_though_another_process_changed_them(
+    database_url: str,
+) -> None:
+    """The window keeps the terms it read (monitor.store.stories._TERMS): a row whose terms another
+    connection rewrote (an outlet's template learned again) or whose story it moved is read anew."""
+    terms = {"~alpha", "~bravo", "#2013"}
+
+    async def main() -> list[tuple[int, set[str]]]:
+        async with await connect(database_url) as conn, await connect(database_url) as other:
+            saved = await articles.save(conn, replace(new("https://one.example/terms", TEXT), terms=terms))
+            assert saved is not None
+            seen = [await stories.window(conn, {"~alpha"}, AT, WINDOW)]
+            await other.execute(
+                "UPDATE story_terms SET terms = %s WHERE article_id = %s", (["~alpha", "~charlie"], saved[0])
+            )
+            seen.append(await stories.window(conn, {"~alpha"}, AT, WINDOW))
+            moved = await stories.create(other, AT)
+            await other.execute("UPDATE story_terms SET story_id = %s WHERE article_id = %s", (moved, saved[0]))
+            seen.append(await stories.window(conn, {"~alpha"}, AT, WINDOW))
+            return [(w.candidates[0][0], set(w.candidates[0][1])) for w in seen] + [(moved, set())]
+
+    (first, before), (_, rewritten), (moved_to, _), (moved, _) = asyncio.run(main())
+    assert before == terms
+    assert rewritten == {"~alpha", "~charlie"}
+    assert moved_to == moved != first

@@ -83,6 +83,53 @@ def test_files_rotate_by_size(tmp_path: Path) -> None:
     assert all(p.stat().st_size <= 2000 for p in tmp_path.glob("*.warc.gz"))
 
 
+def test_writers_at_once_share_flushes_and_none_returns_before_its_bytes_are_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight threads append at once to a disk whose flush takes 5 ms: a capture comes back only once
+    an fdatasync begun after its bytes were written has ended, and writers waiting together share one."""
+    import os
+    import threading
+    import time
+
+    flushed: dict[int, int] = {}  # inode -> bytes of the file on disk
+    flushes = []
+    real = os.fdatasync
+
+    def slow(fd: int) -> None:
+        size = os.fstat(fd).st_size
+        time.sleep(0.005)
+        real(fd)
+        ino = os.fstat(fd).st_ino
+        flushed[ino] = max(flushed.get(ino, 0), size)
+        flushes.append(ino)
+
+    monkeypatch.setattr(files.os, "fdatasync", slow)
+    w = files.WarcFiles(tmp_path, rotate_bytes=40_000)
+    late: list[str] = []
+    caps: list[warc.Capture] = []
+
+    def write(t: int) -> None:
+        for n in range(25):
+            data, digest = warc.records([exchange(f"t{t}-{n}")])
+            name, offset = w.append(data)
+            if flushed.get((tmp_path / name).stat().st_ino, 0) < offset + len(data):
+                late.append(f"t{t}-{n}")
+            caps.append(warc.Capture(name, offset, len(data), digest))
+
+    threads = [threading.Thread(target=write, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    w.close()
+    assert late == []
+    assert len({c.file for c in caps}) > 1  # files rotated meanwhile
+    assert len(flushes) < len(caps) * 0.6  # shared
+    for c in caps:
+        assert warc.final_response(files.read(tmp_path, c)).uri.startswith("https://outlet.example/t")
+
+
 @pytest.mark.parametrize("keep", [1, 10, 0.25, 0.5, 0.9])
 def test_a_torn_last_capture_is_cut_back_to_the_last_whole_record(tmp_path: Path, keep: float) -> None:
     w = files.WarcFiles(tmp_path)

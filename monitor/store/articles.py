@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
@@ -89,8 +90,19 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             except _Exclusive as why:
                 EXCLUSIVE[str(why)] += 1  # rolled back: decided again with every other save waiting
         return await _save(conn, a, sig, keys, exclusive=True)
+    except psycopg.errors.UniqueViolation as exc:
+        if await _known(conn, a):  # stored meanwhile by a save that held other locks
+            return None
+        raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
     except Exception as exc:
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
+
+
+async def _known(conn: AsyncConnection[Any], a: NewArticle) -> bool:
+    cur = await conn.execute(
+        "SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)", (a.url, a.source_id, a.guid)
+    )
+    return await cur.fetchone() is not None
 
 
 EXCLUSIVE: Counter[str] = Counter()  # saves of this process redone under the exclusive lock, by reason
@@ -112,11 +124,21 @@ async def _save(
     _Exclusive (the transaction is rolled back, nothing is kept). Most articles are originals that
     reproduce nothing: their saves run side by side."""
     at = a.published_at or a.fetched_at
-    async with conn.transaction():
+    # In a pipeline, a statement whose result is not read goes with the next one that is read, in
+    # one round trip: the locks with the first reads, the whole write with the commit. A save was
+    # some twenty round trips, each waiting for the busy event loop of a poll (bench/ingest.py).
+    async with conn.pipeline(), conn.transaction():
         if exclusive:
             await fingerprints.lock(conn)
         else:
             await fingerprints.lock_article(conn, a.outlet, sig)
+        # its id drawn now, so that nothing written after its row waits to read it back
+        stored = await conn.execute(
+            "SELECT nextval(pg_get_serial_sequence('articles', 'id')) AS id,"
+            " nextval(pg_get_serial_sequence('stories', 'id')) AS story,"
+            " EXISTS (SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)) AS known",
+            (a.url, a.source_id, a.guid),
+        )
         # The template and the story candidates are read under the locks: the outlet's sentence
         # counts cannot change before this commits, and no story read here is merged away before
         # it is joined (read before, a save waiting for the lock joined a story that a save before
@@ -125,11 +147,11 @@ async def _save(
         # template growing) still wait for every other save.
         template, counted, terms, seen, scored = await _story_inputs(conn, a, keys, at)
         grown = [k for k in keys if counted.get((a.outlet, k), 0) + 1 == template_rules.MIN_ARTICLES]
-        cur = await conn.execute(
-            "SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)", (a.url, a.source_id, a.guid)
-        )
-        if await cur.fetchone():
+        first = await stored.fetchone()
+        assert first is not None
+        if first["known"]:
             return None
+        article_id, new_story = first["id"], first["story"]  # the story's id is used if it starts one
         planned = None
         if not exclusive:
             if grown:
@@ -138,8 +160,8 @@ async def _save(
             planned = best[0] if best else None
             near = story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang, scored)
             joined = sorted({*([planned] if planned is not None else []), *near})
-            await fingerprints.lock_stories(conn, joined)
             if joined:
+                await fingerprints.lock_stories(conn, joined)
                 cur = await conn.execute("SELECT count(*) AS n FROM stories WHERE id = ANY(%s)", (joined,))
                 found = await cur.fetchone()
                 if found is None or found["n"] != len(joined):
@@ -160,18 +182,19 @@ async def _save(
             if exclusive:
                 best = story_rules.best_story(terms, seen.candidates, seen.df, seen.n, a.lang, scored)
                 planned = best[0] if best else None
-            story_id = planned if planned is not None else await stories.create(conn, at)
-        cur = await conn.execute(
+            story_id = planned if planned is not None else await stories.create(conn, at, new_story)
+        # no ON CONFLICT: a URL stored meanwhile by a save holding other locks (another outlet's
+        # source of the same page) fails the transaction, and `save` says it is known
+        await conn.execute(
             """
-            INSERT INTO articles (source_id, outlet, url, guid, title, text, folded, folded_title,
+            INSERT INTO articles (id, source_id, outlet, url, guid, title, text, folded, folded_title,
                                   folded_outlet, lang, published_at, fetched_at, content_hash,
                                   duplicate_of, seed_duplicate, similarity, story_id, final_url, raw_sha256,
                                   fetch_headers, is_seed, date_source)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-            ON CONFLICT DO NOTHING
-            RETURNING id
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
             """,
             (
+                article_id,
                 a.source_id,
                 a.outlet,
                 a.url,
@@ -196,24 +219,21 @@ async def _save(
                 a.date_source,
             ),
         )
-        row = await cur.fetchone()
-        if row is None:
-            return None
-        await fingerprints.add(conn, row["id"], sig)
-        await outlet_templates.record(conn, row["id"], a.outlet, at, keys)
-        await add_matches(conn, row["id"], list(a.keyword_ids))
+        await fingerprints.add(conn, article_id, sig)
+        await outlet_templates.record(conn, article_id, a.outlet, at, keys)
+        await add_matches(conn, article_id, list(a.keyword_ids))
         if a.evidence is not None:
-            await evidence.first_version(conn, row["id"], a.fetched_at, a.final_url, a.raw_sha256, a.evidence)
+            await evidence.first_version(conn, article_id, a.fetched_at, a.final_url, a.raw_sha256, a.evidence)
         if original is None:  # a copy adds no terms of its own: it would make its story's words look common
-            await stories.add(conn, row["id"], story_id, at, terms, a.lang)
-        await groups.apply(conn, decision.changes, decision.group, row["id"], story_id)
+            await stories.add(conn, article_id, story_id, at, terms, a.lang)
+        await groups.apply(conn, decision.changes, decision.group, article_id, story_id)
         touched = {story_id, *story_rules.near(terms, seen.candidates, seen.df, seen.n, a.lang, scored)}
         if original is None and len(touched) > 1:  # it joined, or ties, more than one story: decide them again
             await stories.recluster(conn, sorted(touched), seen, at)
         if grown:  # judged in their own window: the new article may be days away from them
-            for story in sorted(await groups.relearn(conn, a.outlet, grown, at, row["id"])):
+            for story in sorted(await groups.relearn(conn, a.outlet, grown, at, article_id)):
                 await stories.recluster(conn, [story])
-    return row["id"], original.article_id if original else None
+    return article_id, original.article_id if original else None
 
 
 async def _story_inputs(conn: AsyncConnection[Any], a: NewArticle, keys: list[int], at: datetime) -> tuple[Any, ...]:

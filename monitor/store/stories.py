@@ -94,7 +94,13 @@ async def _terms(
     return held
 
 
-async def create(conn: AsyncConnection[Any], first_seen: datetime) -> int:
+async def create(conn: AsyncConnection[Any], first_seen: datetime, story_id: int | None = None) -> int:
+    """A new story; `story_id`: its id, drawn from the sequence already (nothing is read back)."""
+    if story_id is not None:
+        await conn.execute(
+            "INSERT INTO stories (id, first_seen, last_seen) VALUES (%s, %s, %s)", (story_id, first_seen, first_seen)
+        )
+        return story_id
     cur = await conn.execute(
         "INSERT INTO stories (first_seen, last_seen) VALUES (%s, %s) RETURNING id", (first_seen, first_seen)
     )
@@ -193,18 +199,21 @@ async def recluster(
     rows = await members(conn, sorted(set(story_ids)), around)
     if len(rows) < 2:
         return
+    every = frozenset().union(*(r["terms"] for r in rows))
     if seen is None:
-        every = set().union(*(set(r["terms"]) for r in rows))
-        seen = await window(conn, every, min(r["published_at"] for r in rows), story_rules.WINDOW)
+        seen = await window(conn, set(every), min(r["published_at"] for r in rows), story_rules.WINDOW)
     held = dict(seen.rows)
     held.update({r["article_id"]: (r["story_id"], set(r["terms"])) for r in rows})
     # a term's frequency counts the stories that hold it, not their articles: a story told by
-    # ten articles must not make its own names look common, and its next article look foreign
-    holding: dict[str, set[int]] = {}
+    # ten articles must not make its own names look common, and its next article look foreign.
+    # Only the terms of the articles decided are weighed (cluster compares nothing else).
+    holding: dict[int, set[str]] = {}
     for story_id, terms in held.values():
-        for t in terms:
-            holding.setdefault(t, set()).add(story_id)
-    df = {t: len(s) for t, s in holding.items()}
+        if story_id in holding:
+            holding[story_id] |= every.intersection(terms)
+        else:
+            holding[story_id] = set(every.intersection(terms))
+    df = dict(Counter(chain.from_iterable(holding.values())))
     told = [story_rules.Told(r["article_id"], r["published_at"], frozenset(r["terms"]), r["lang"]) for r in rows]
     current = {r["article_id"]: r["story_id"] for r in rows}
     first = {r["article_id"]: r["published_at"] for r in rows}

@@ -150,3 +150,29 @@ def test_many_saves_at_once_join_and_recluster_stories_without_losing_one(databa
         stories_held = conn.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0]  # type: ignore[index]
     assert orphans == 0
     assert stories_held < 80  # they did share stories: the re-clustering was exercised
+
+
+def test_one_page_saved_at_once_by_two_outlets_sources_is_stored_once_and_known_to_the_other(
+    database_url: str,
+) -> None:
+    """Two sources of different outlets (so no shared lock) reach one URL at the same instant, with
+    texts that share no LSH band: one save stores it, the other finds it known, neither fails."""
+
+    async def main() -> list[list[tuple[int, int | None] | None]]:
+        a, b = await connect(database_url), await connect(database_url)
+        outcomes = []
+        async with a, b:
+            for n in range(20):
+                url = f"https://shared.example/{n}"
+                outcomes.append(
+                    await asyncio.gather(
+                        articles.save(a, new(url, text_of(1000 + n), "One", AT)),
+                        articles.save(b, new(url, text_of(2000 + n), "Two", AT)),
+                    )
+                )
+            cur = await a.execute("SELECT count(*) AS n FROM articles WHERE url LIKE 'https://shared.example/%'")
+            assert (await cur.fetchone())["n"] == 20
+        return outcomes
+
+    for pair in asyncio.run(main()):
+        assert sorted(s is None for s in pair) == [False, True], pair

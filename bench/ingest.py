@@ -37,6 +37,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.corpus import Vocabulary, _sentence  # noqa: E402
+
 WORDS = (
     "election commission observers turnout ballot district candidate president parliament vote count "
     "campaign polling station protocol result region capital minister government opposition party "
@@ -45,15 +47,65 @@ WORDS = (
 ).split()
 
 
+_VOCABULARY: list[Vocabulary] = []
+
+
 def sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
-    return " ".join(words).capitalize() + "."
+    """A sentence of the watch's words: bench/corpus.py's English, common words and a Zipf tail,
+    now and then a name everyone writes about (Aliyev, Baku, OSCE) or a number."""
+    if not _VOCABULARY:
+        _VOCABULARY.append(Vocabulary.make(tail=20_000))
+    return _sentence(rng, _VOCABULARY[0], "en", rng.randint(12, 24))
+
+
+# The site tells EVENTS events, each by about five outlets in their own words (and now and then in
+# another's: COPIED of the pages republish the same event's article of the next outlet), as real
+# coverage does: who, where and how many are the event's own, the rest is the watch's words.
+# (Until 2026-12-02 every page was the same 50 words shuffled: all 2,000 pages made a dozen stories,
+# every save re-decided them and waited for the same story locks, and every story window was full.)
+EVENTS = 400
+COPIED = 0.05
+SYLLABLES = "ka ra li mo za ba na de vo shi ta gu fa ru le mi so he ja pe".split()
+
+
+def _name(rng: random.Random, suffixes: tuple[str, ...]) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize() + rng.choice(suffixes)
+
+
+def event(number: int) -> dict[str, str]:
+    rng = random.Random(f"event {number}")
+    return {
+        "who": f"{_name(rng, ('',))} {_name(rng, ('ov', 'ova', 'li', 'zade', 'yev'))}",
+        "where": _name(rng, ("abad", "chay", "kend", "li", "shahar")),
+        "how_many": f"{rng.randint(1_000, 99_999):,}",
+        "percent": f"{rng.randint(50, 95)}.{rng.randint(0, 9)}",
+        "day": str(rng.randint(1, 28)),
+    }
+
+
+def story(feed: int, n: int) -> tuple[str, str]:
+    """The title and paragraphs of an outlet's article about its event."""
+    rng = random.Random(feed * 100_000 + n)
+    e = event(rng.randrange(EVENTS))
+    title = rng.choice(
+        [
+            "{who} reports {how_many} ballots counted in {where}",
+            "{where}: {how_many} voters, {percent} percent turnout, says {who}",
+            "Turnout in {where} reaches {percent} percent, {who} says",
+        ]
+    ).format(**e)
+    lead = (
+        f"{e['where']}, {e['day']} February. {e['who']} said that {e['how_many']} ballots had been counted in"
+        f" {e['where']} and turnout stood at {e['percent']} percent. " + " ".join(sentence(rng) for _ in range(2))
+    )
+    paras = [lead] + [" ".join(sentence(rng) for _ in range(4)) for _ in range(5)]
+    return title, "\n".join(f"<p>{p}</p>" for p in paras)
 
 
 def article(feed: int, n: int) -> bytes:
     rng = random.Random(feed * 100_000 + n)
-    title = " ".join(rng.choice(WORDS) for _ in range(8)).capitalize()
-    paras = "\n".join(f"<p>{' '.join(sentence(rng) for _ in range(4))}</p>" for _ in range(6))
+    copied = random.Random(f"copy {feed} {n}").random() < COPIED
+    title, paras = story((feed + 1) % 100 if copied else feed, n)
     nav = " ".join(f'<a href="/section/{w}/">{w}</a>' for w in WORDS[:25])
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Outlet {feed}</title>
 <meta property="article:published_time" content="2024-02-0{1 + n % 8}T1{n % 10}:00:00+04:00"></head>

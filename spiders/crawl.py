@@ -167,20 +167,21 @@ async def poll(
         by_spider[spider].append(source)
     stopping = stopping or asyncio.Event()
     resolver.install(settings.allow_private_networks)
-    runner = AsyncCrawlerRunner(scrapy_settings(settings))
+    runner = _runner(scrapy_settings(settings))
     # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could
     # send one host (a sitemap and a site spider of the same outlet) twice the polite rate
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break
         run = Poll(pool, chosen, keywords, stats, window, new_within=settings.new_within, keeping=Keeping.of(settings))
-        crawl = runner.crawl(spider, poll=run)
+        crawler = runner.create_crawler(spider)
+        crawl = runner.crawl(crawler, poll=run)
         stop = asyncio.ensure_future(stopping.wait())
         await asyncio.wait([crawl, stop], return_when=asyncio.FIRST_COMPLETED)
         stop.cancel()
         if not crawl.done():
-            _drop_queued(runner)
-            await runner.stop()
+            _drop_queued(crawler)
+            await crawler.stop_async()  # this poll's crawl only: the runner is shared
             await crawl
             await run.unchanged.close()  # those polls were done: recorded, not redone
             break
@@ -212,16 +213,27 @@ async def _settle(pool: AsyncConnectionPool, run: Poll) -> None:
                 await source_store.record_failure(conn, source_id, reason)
 
 
-def _drop_queued(runner: AsyncCrawlerRunner) -> None:
+# one runner per set of Scrapy settings, shared by every poll of the process: making one copied
+# the settings twice over and loaded the spiders, a third of what a poll cost before its first request
+_runners: dict[str, AsyncCrawlerRunner] = {}
+
+
+def _runner(wanted: dict[str, Any]) -> AsyncCrawlerRunner:
+    key = repr(sorted(wanted.items()))
+    if key not in _runners:
+        _runners[key] = AsyncCrawlerRunner(wanted)
+    return _runners[key]
+
+
+def _drop_queued(crawler: Any) -> None:
     """Fail the requests waiting in the downloader's per-host queues, so that a stop waits only for
     the requests on the wire: Scrapy downloads every queued request before it closes, and one host's
     queue can hold dozens of article pages spaced by the host delay. (Scrapy has no public way to
     do this; the queue is a deque of (request, Deferred) in each slot.)"""
     from scrapy.exceptions import IgnoreRequest
 
-    for crawler in runner.crawlers:
-        downloader = getattr(crawler.engine, "downloader", None)
-        for slot in getattr(downloader, "slots", {}).values():
-            while slot.queue:
-                _request, waiting = slot.queue.popleft()
-                waiting.errback(IgnoreRequest(STOPPING))
+    downloader = getattr(crawler.engine, "downloader", None)
+    for slot in getattr(downloader, "slots", {}).values():
+        while slot.queue:
+            _request, waiting = slot.queue.popleft()
+            waiting.errback(IgnoreRequest(STOPPING))

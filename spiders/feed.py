@@ -55,8 +55,7 @@ class FeedSpider(SourceSpider):
         stats = self.poll.stats[source["name"]]
         body_hash = hashlib.sha256(response.body).hexdigest()
         if response.status == 304 or body_hash == source.get("body_sha256"):
-            async with self.poll.pool.connection() as conn:
-                await sources.record_success(conn, source["id"], not_modified=True)
+            self.poll.unchanged.add(source["id"])  # recorded with the others (spiders.crawl.Unchanged)
             return
         try:
             found = _distinct(entries(response.body, response_headers(response)))

@@ -72,8 +72,7 @@ class NewsSitemapSpider(SourceSpider):
         body_hash = hashlib.sha256(response.body).hexdigest()
         unchanged = self.poll.window is None and (response.status == 304 or body_hash == source.get("body_sha256"))
         if unchanged:
-            async with self.poll.pool.connection() as conn:
-                await sources.record_success(conn, source["id"], not_modified=True)
+            self.poll.unchanged.add(source["id"])  # recorded with the others (spiders.crawl.Unchanged)
             return
         if response.url.endswith("/robots.txt"):
             found = list(sitemap_urls_from_robots(response.body, base_url=response.url))

@@ -90,19 +90,15 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
             except _Exclusive as why:
                 EXCLUSIVE[str(why)] += 1  # rolled back: decided again with every other save waiting
         return await _save(conn, a, sig, keys, exclusive=True)
-    except psycopg.errors.UniqueViolation as exc:
-        if await _known(conn, a):  # stored meanwhile by a save that held other locks
-            return None
-        raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
     except Exception as exc:
+        if isinstance(exc, psycopg.errors.UniqueViolation):  # stored meanwhile by a save holding other locks?
+            cur = await conn.execute(f"SELECT 1 FROM articles WHERE {_KNOWN}", (a.url, a.source_id, a.guid))
+            if await cur.fetchone():
+                return None
         raise NewswatchError(f"store: could not save article {a.url}: {exc}") from exc
 
 
-async def _known(conn: AsyncConnection[Any], a: NewArticle) -> bool:
-    cur = await conn.execute(
-        "SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)", (a.url, a.source_id, a.guid)
-    )
-    return await cur.fetchone() is not None
+_KNOWN = "url = %s OR (source_id = %s AND guid = %s)"  # a stored row of this URL, or of this source's GUID
 
 
 EXCLUSIVE: Counter[str] = Counter()  # saves of this process redone under the exclusive lock, by reason
@@ -136,7 +132,7 @@ async def _save(
         stored = await conn.execute(
             "SELECT nextval(pg_get_serial_sequence('articles', 'id')) AS id,"
             " nextval(pg_get_serial_sequence('stories', 'id')) AS story,"
-            " EXISTS (SELECT 1 FROM articles WHERE url = %s OR (source_id = %s AND guid = %s)) AS known",
+            f" EXISTS (SELECT 1 FROM articles WHERE {_KNOWN}) AS known",
             (a.url, a.source_id, a.guid),
         )
         # The template and the story candidates are read under the locks: the outlet's sentence

@@ -209,10 +209,7 @@ async def recluster(
     # Only the terms of the articles decided are weighed (cluster compares nothing else).
     holding: dict[int, set[str]] = {}
     for story_id, terms in held.values():
-        if story_id in holding:
-            holding[story_id] |= every.intersection(terms)
-        else:
-            holding[story_id] = set(every.intersection(terms))
+        holding.setdefault(story_id, set()).update(every.intersection(terms))
     df = dict(Counter(chain.from_iterable(holding.values())))
     told = [story_rules.Told(r["article_id"], r["published_at"], frozenset(r["terms"]), r["lang"]) for r in rows]
     current = {r["article_id"]: r["story_id"] for r in rows}

@@ -44,3 +44,16 @@ def test_unchanged_feeds_are_recorded_together_each_with_its_own_outcome(
     # spiders.crawl.UNCHANGED_WAIT_S; a statement per source gave eight
     assert len({at for _, at, *_ in found}) <= 2
     assert len({next_at for *_, next_at in found}) == FEEDS  # each spread by its own jitter
+
+
+def test_an_unchanged_sitemap_is_recorded_as_an_unchanged_feed_is(cli: Cli, site: Site, database_url: str) -> None:
+    """A sitemap source whose document has not changed goes the same way (spiders.crawl.Unchanged):
+    a success, one more unchanged poll, its claim released."""
+    cli("sources", "add", "ApaMap", site.url("/sitemap-index.xml"), "--kind", "sitemap", "--no-check")
+    cli("poll", "ApaMap")
+    cli("poll", "ApaMap")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT polls, not_modified, consecutive_failures, claimed_until FROM sources WHERE name = 'ApaMap'"
+        ).fetchone()
+    assert found == (2, 1, 0, None)

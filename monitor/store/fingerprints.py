@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 
 from monitor.pipeline.fingerprint import Signature, band_keys
 
@@ -16,6 +16,7 @@ SAVE_LOCK = 0x64757073  # "dups"
 # the two-key advisory lock spaces (apart from the one-key space of SAVE_LOCK and the band keys)
 OUTLET_SPACE = 0x6F75746C  # "outl": one outlet's saves (its sentence counts, so its template)
 STORY_SPACE = 0x73746F72  # "stor": one story's members (assignment, re-clustering)
+GROUP_SPACE = 0x67727570  # "grup": one group of copies, by the id of its root (its original when read)
 
 
 async def lock(conn: AsyncConnection[Any]) -> None:
@@ -60,6 +61,18 @@ async def lock_stories(conn: AsyncConnection[Any], story_ids: list[int]) -> None
         )
 
 
+async def lock_groups(conn: AsyncConnection[Any], roots: list[int]) -> None:
+    """After `lock_stories`, and last: the groups of copies a save joins or re-points, by the ids of
+    their roots, in ascending order. A save holding them waits for no other lock, so whoever waits
+    for one never waits in a circle."""
+    ids = sorted(set(roots))
+    if ids:
+        await conn.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, g)) FROM (SELECT g FROM unnest(%s::int[]) AS g ORDER BY g) AS t",
+            (GROUP_SPACE, [_int4(i) for i in ids]),
+        )
+
+
 async def add(conn: AsyncConnection[Any], article_id: int, sig: Signature) -> None:
     """Index `article_id` under its signature (an empty text is not indexed)."""
     if sig.size == 0:
@@ -87,10 +100,16 @@ async def unindexed(conn: AsyncConnection[Any], after: int = 0, limit: int = 500
 
 async def candidates(conn: AsyncConnection[Any], sig: Signature, limit: int = 200) -> list[tuple[int, Signature]]:
     """(article_id, signature) of stored articles sharing at least one band with `sig`, most shared first."""
+    return await signatures(await ask_candidates(conn, sig, limit))
+
+
+async def ask_candidates(conn: AsyncConnection[Any], sig: Signature, limit: int = 200) -> AsyncCursor[Any] | None:
+    """`candidates`, asked without waiting for the answer (`signatures` reads it): in a pipeline it
+    goes to the server with the next statement whose result is read."""
     keys = band_keys(sig)
     if not keys:
-        return []
-    cur = await conn.execute(
+        return None
+    return await conn.execute(
         """
         SELECT f.article_id, f.minhash, f.shingles
           FROM (SELECT article_id, count(*) AS bands FROM lsh_bands WHERE key = ANY(%s)
@@ -100,13 +119,23 @@ async def candidates(conn: AsyncConnection[Any], sig: Signature, limit: int = 20
         """,
         (keys, limit),
     )
-    return [(r["article_id"], Signature.from_bytes(r["minhash"], r["shingles"])) for r in await cur.fetchall()]
 
 
 async def seeds(conn: AsyncConnection[Any]) -> list[tuple[int, Signature]]:
     """Every indexed seed article: always compared, whatever LSH says (a seed must never come back as new)."""
-    cur = await conn.execute(
+    return await signatures(await ask_seeds(conn))
+
+
+async def ask_seeds(conn: AsyncConnection[Any]) -> AsyncCursor[Any]:
+    """`seeds`, asked without waiting for the answer (as `ask_candidates`)."""
+    return await conn.execute(
         "SELECT f.article_id, f.minhash, f.shingles FROM fingerprints f JOIN articles a ON a.id = f.article_id"
         " WHERE a.is_seed ORDER BY a.id"
     )
-    return [(r["article_id"], Signature.from_bytes(r["minhash"], r["shingles"])) for r in await cur.fetchall()]
+
+
+async def signatures(asked: AsyncCursor[Any] | None) -> list[tuple[int, Signature]]:
+    """The (article_id, signature) rows of an asked lookup (none for a lookup not asked)."""
+    if asked is None:
+        return []
+    return [(r["article_id"], Signature.from_bytes(r["minhash"], r["shingles"])) for r in await asked.fetchall()]

@@ -1,8 +1,9 @@
 """Originals: what a new article reproduces, and the re-pointing of a group of copies when an
 earlier member arrives after them, or when an outlet's template text is learned after its articles.
 
-Runs inside the save transaction, under fingerprints.lock, so that what it reads is what the insert
-that follows is judged against. The rules are monitor.pipeline.dedup's (pure): this module only
+Runs inside the save transaction, under the save's locks (fingerprints: the exclusive lock, or the
+narrow ones, checked again once the group is locked: monitor.store.articles), so that what it reads
+is what the insert that follows is judged against. The rules are monitor.pipeline.dedup's (pure): this module only
 reads the group, scores its pairs and writes the changes.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 
 from monitor.pipeline import dedup
 from monitor.pipeline.fingerprint import Signature
@@ -124,14 +125,37 @@ async def _templates(conn: AsyncConnection[Any], rows: list[dict[str, Any]], new
     }
 
 
-async def decide(conn: AsyncConnection[Any], new: Newcomer, itself: int | None = None) -> Decision:
+@dataclass(frozen=True)
+class Asked:
+    """The lookups of what may reproduce an article, sent and not read yet (`ask`)."""
+
+    same_text: AsyncCursor[Any] | None
+    seeds: AsyncCursor[Any] | None
+    near: AsyncCursor[Any] | None
+
+
+async def ask(conn: AsyncConnection[Any], content_hash: str | None, sig: Signature) -> Asked:
+    """Send `decide`'s lookups (the same text, every seed, the LSH candidates) without waiting for
+    them: in a save's pipeline they go with its locks, in one round trip, instead of three of their own."""
+    same = await conn.execute(_SAME_TEXT, (content_hash,)) if content_hash else None
+    if not sig.size:
+        return Asked(same, None, None)
+    return Asked(same, await fingerprints.ask_seeds(conn), await fingerprints.ask_candidates(conn, sig))
+
+
+async def decide(
+    conn: AsyncConnection[Any], new: Newcomer, itself: int | None = None, asked: Asked | None = None
+) -> Decision:
     """What the newcomer reproduces (its original: the earliest published article or seed of its
     group), and which stored members of that group must be re-pointed because it came first.
-    `itself`: the newcomer is stored already under this id (decided again), and is left out."""
-    ids = set(await same_text(conn, new.content_hash))
+    `itself`: the newcomer is stored already under this id (decided again), and is left out.
+    `asked`: its lookups, sent already (`ask`)."""
+    if asked is None:
+        asked = await ask(conn, new.content_hash, new.signature)
+    ids = {r["id"] for r in await asked.same_text.fetchall()} if asked.same_text is not None else set()
     if new.signature.size:
-        found = dict(await fingerprints.seeds(conn))
-        for article_id, theirs in await fingerprints.candidates(conn, new.signature):
+        found = dict(await fingerprints.signatures(asked.seeds))
+        for article_id, theirs in await fingerprints.signatures(asked.near):
             found.setdefault(article_id, theirs)
         found.pop(itself or 0, None)
         ids.update(dedup.worth_checking(new.signature, list(found.items())))
@@ -231,11 +255,14 @@ async def regroup(conn: AsyncConnection[Any], roots: list[int], at: datetime) ->
     return {r["id"]: arranged[r["id"]] for r in group if arranged[r["id"]] != current(r)}, group
 
 
+_SAME_TEXT = "SELECT id FROM articles WHERE content_hash = %s ORDER BY id LIMIT 20"
+
+
 async def same_text(conn: AsyncConnection[Any], content_hash: str | None) -> list[int]:
     """Stored articles with exactly this normalised text."""
     if not content_hash:
         return []
-    cur = await conn.execute("SELECT id FROM articles WHERE content_hash = %s ORDER BY id LIMIT 20", (content_hash,))
+    cur = await conn.execute(_SAME_TEXT, (content_hash,))
     return [r["id"] for r in await cur.fetchall()]
 
 

@@ -176,3 +176,105 @@ def test_one_page_saved_at_once_by_two_outlets_sources_is_stored_once_and_known_
 
     for pair in asyncio.run(main()):
         assert sorted(s is None for s in pair) == [False, True], pair
+
+
+def test_copies_saved_at_once_are_decided_under_their_groups_lock_not_the_exclusive_one(database_url: str) -> None:
+    """Copies of stored articles, some published before them (so the group is re-pointed), saved by
+    four connections at once: each group ends with one original, its earliest, every copy pointing
+    at it and in its story; and none of them waited for every other save (the exclusive lock)."""
+    groups = 12
+
+    async def main() -> None:
+        setup = await connect(database_url)
+        async with setup:
+            for g in range(groups):
+                assert await articles.save(setup, new(f"https://first.example/{g}", text_of(5000 + g), "First", AT))
+        conns = [await connect(database_url) for _ in range(4)]
+
+        async def copies(worker: int, conn: psycopg.AsyncConnection) -> None:
+            for g in range(groups):
+                text = text_of(5000 + g)
+                if worker % 2:  # trimmed: its last paragraph left out
+                    text = text.rsplit("\n\n", 1)[0]
+                # worker 3's copy is published an hour before the stored article: the earliest
+                at = AT + timedelta(hours=-1 if worker == 3 else worker + 1)
+                assert await articles.save(conn, new(f"https://w{worker}.example/{g}", text, f"W{worker}", at))
+
+        try:
+            await asyncio.gather(*(copies(w, c) for w, c in enumerate(conns)))
+        finally:
+            for c in conns:
+                await c.close()
+
+    before = articles.EXCLUSIVE.copy()
+    asyncio.run(main())
+    redone = articles.EXCLUSIVE - before
+    assert "it reproduces a stored article: its group is decided with every other save waiting" not in redone
+    assert sum(redone.values()) < groups * 4 / 2, redone  # most of them went on under the narrow locks
+    with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        rows = conn.execute(
+            "SELECT a.url, a.duplicate_of, o.url AS original, a.story_id = coalesce(o.story_id, a.story_id) AS same"
+            " FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of"
+            " WHERE a.url LIKE 'https://first.example/%' OR a.url LIKE 'https://w_.example/%'"
+        ).fetchall()
+    for g in range(groups):
+        mine = [r for r in rows if r["url"].endswith(f"/{g}")]
+        assert len(mine) == 5, g
+        assert [r["url"] for r in mine if r["duplicate_of"] is None] == [f"https://w3.example/{g}"], mine
+        assert all(r["original"] == f"https://w3.example/{g}" for r in mine if r["duplicate_of"] is not None), mine
+        assert all(r["same"] for r in mine), mine
+
+
+def test_a_copy_waits_for_its_groups_lock_and_decides_again_when_the_group_changed(database_url: str) -> None:
+    """While another transaction holds the group of article X (as a save re-pointing it does until it
+    commits) and re-points it, a copy of X waits; once the holder commits, the copy finds the group
+    changed since it read it, and is decided again under the exclusive lock, against what is stored."""
+
+    async def main() -> tuple[bool, tuple[int, int | None] | None, int, int]:
+        holder, other = await connect(database_url), await connect(database_url)
+        async with holder, other:
+            text = text_of(7000)
+            x = await articles.save(holder, new("https://x.example/1", text, "X", AT))
+            w = await articles.save(holder, new("https://w.example/1", text_of(7001), "W", AT - timedelta(days=1)))
+            assert x and w and x[1] is None
+            async with holder.transaction():
+                await fingerprints.lock_groups(holder, [x[0]])
+                await holder.execute(  # X made a copy of W, as a re-pointing would
+                    "UPDATE articles SET duplicate_of = %s, similarity = 1 WHERE id = %s", (w[0], x[0])
+                )
+                copy = asyncio.ensure_future(articles.save(other, new("https://y.example/1", text, "Y", AT)))
+                done, _ = await asyncio.wait([copy], timeout=1.5)
+                waited = not done
+            return waited, await copy, x[0], w[0]
+
+    before = articles.EXCLUSIVE.copy()
+    waited, saved, x, w = asyncio.run(main())
+    assert waited, "a copy was saved while its group was held"
+    assert saved is not None and saved[1] in (x, w)
+    assert (articles.EXCLUSIVE - before)["the group it reproduces was changed meanwhile"] == 1
+
+
+def test_a_deleted_article_takes_its_index_rows_with_it(database_url: str) -> None:
+    """lsh_bands and outlet_sentences keep no foreign key (each row's check was most of what their
+    insert cost); deleting articles (a seed removed) still deletes their rows, and no one else's."""
+
+    async def main() -> tuple[int, int]:
+        conn = await connect(database_url)
+        async with conn:
+            gone = await articles.save(conn, new("https://gone.example/1", text_of(9001), "Gone", AT))
+            kept = await articles.save(conn, new("https://kept.example/1", text_of(9002), "Kept", AT))
+            assert gone and kept
+            await conn.execute("DELETE FROM articles WHERE id = ANY(%s)", ([gone[0]],))
+            counts = []
+            for article_id in (gone[0], kept[0]):
+                cur = await conn.execute(
+                    "SELECT (SELECT count(*) FROM lsh_bands WHERE article_id = %s)"
+                    " + (SELECT count(*) FROM outlet_sentences WHERE article_id = %s) AS n",
+                    (article_id, article_id),
+                )
+                counts.append((await cur.fetchone())["n"])
+            return counts[0], counts[1]
+
+    gone_rows, kept_rows = asyncio.run(main())
+    assert gone_rows == 0
+    assert kept_rows > 32  # its bands and its sentences are still there

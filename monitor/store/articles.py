@@ -83,6 +83,20 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
     """
     sig = a.signature or fingerprint(a.text)
     keys = a.keys if a.keys is not None else template_rules.keys(a.text)
+    # A save's statements are prepared on the server (monitor.db.open_pool prepares none: search's
+    # plans depend on its words): they are the same twenty or so for every article, and parsing and
+    # planning them each time was a fifth of what PostgreSQL spent on a save (bench/ingest.py).
+    threshold, conn.prepare_threshold = conn.prepare_threshold, 0
+    try:
+        return await _save_once(conn, a, sig, keys)
+    finally:
+        conn.prepare_threshold = threshold
+
+
+async def _save_once(
+    conn: AsyncConnection[Any], a: NewArticle, sig: Signature, keys: list[int]
+) -> tuple[int, int | None] | None:
+    """`save`: first under the narrow locks, then, if it must, under the exclusive lock."""
     try:
         if not a.is_seed:
             try:

@@ -278,3 +278,29 @@ def test_a_deleted_article_takes_its_index_rows_with_it(database_url: str) -> No
     gone_rows, kept_rows = asyncio.run(main())
     assert gone_rows == 0
     assert kept_rows > 32  # its bands and its sentences are still there
+
+
+def test_a_saves_statements_are_prepared_and_nothing_else_on_its_connection(database_url: str) -> None:
+    """A save prepares its statements on the server (they repeat for every article); the connection
+    goes back to preparing nothing, so a search's plan is still made for its own words."""
+
+    async def main() -> tuple[object, set[str], set[str]]:
+        conn = await psycopg.AsyncConnection.connect(
+            database_url, autocommit=True, row_factory=dict_row, prepare_threshold=None
+        )
+        async with conn:
+
+            async def prepared() -> set[str]:
+                cur = await conn.execute("SELECT statement FROM pg_prepared_statements")
+                return {r["statement"] for r in await cur.fetchall()}
+
+            assert await articles.save(conn, new("https://prepared.example/1", text_of(9101), "Prepared", AT))
+            after_save = await prepared()
+            await articles.search(conn, None, articles.Filters(limit=5))
+            return conn.prepare_threshold, after_save, await prepared() - after_save
+
+    threshold, after_save, after_search = asyncio.run(main())
+    assert threshold is None
+    assert any(s.lstrip().startswith("INSERT INTO articles") for s in after_save), after_save
+    assert any("lsh_bands" in s for s in after_save)
+    assert after_search == set()

@@ -41,6 +41,23 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
             "spiders.robots.RememberedRobotsTxt": 100,
             "spiders.middlewares.FetchTiming": 60,
             "spiders.capture.CaptureExchanges": 610,  # the raw exchanges kept as evidence (WARC)
+            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+            "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+        },
+        # what Newswatch never reads or sets (depth limits, HTTP auth, download counts, Scrapy's
+        # own stats and log lines, memory checks) is left out: each part ran for every request or
+        # response, and an unchanged feed's poll is little more than one request (bench/ingest.py)
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+            "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+        },
+        "EXTENSIONS": {
+            "scrapy.extensions.corestats.CoreStats": None,
+            "scrapy.extensions.logcount.LogCount": None,
+            "scrapy.extensions.logstats.LogStats": None,
+            "scrapy.extensions.memusage.MemoryUsage": None,
+            "scrapy.extensions.memdebug.MemoryDebugger": None,
+            "scrapy.extensions.remote_control.RemoteControl": None,
         },
         "ITEM_PIPELINES": {"spiders.pipelines.StorePipeline": 100},
         "NEWSWATCH_ALLOW_PRIVATE_NETWORKS": settings.allow_private_networks,

@@ -243,12 +243,6 @@ def database_url() -> str:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
-        # every run starts just after a checkpoint: one that fell inside a run made its backends write
-        # whole pages to the WAL again, and PostgreSQL's CPU per article went from 5 to 11 ms
-        try:
-            conn.execute("CHECKPOINT")
-        except psycopg.Error:  # a server where this user may not: the figures are noisier
-            pass
     return urlunsplit(urlsplit(admin)._replace(path="/" + name))
 
 

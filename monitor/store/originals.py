@@ -3,8 +3,8 @@ earlier member arrives after them, or when an outlet's template text is learned 
 
 Runs inside the save transaction, under the save's locks (fingerprints: the exclusive lock, or the
 narrow ones, checked again once the group is locked: monitor.store.articles), so that what it reads
-is what the insert that follows is judged against. The rules are monitor.pipeline.dedup's (pure): this module only
-reads the group, scores its pairs and writes the changes.
+is what the insert that follows is judged against. The rules are monitor.pipeline.dedup's (pure):
+this module only reads the group, scores its pairs and writes the changes.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ async def decide(
     `asked`: its lookups, sent already (`ask`)."""
     if asked is None:
         asked = await ask(conn, new.content_hash, new.signature)
-    ids = {r["id"] for r in await asked.same_text.fetchall()} if asked.same_text is not None else set()
+    ids = set(await _ids(asked.same_text))
     if new.signature.size:
         found = dict(await fingerprints.signatures(asked.seeds))
         for article_id, theirs in await fingerprints.signatures(asked.near):
@@ -260,10 +260,12 @@ _SAME_TEXT = "SELECT id FROM articles WHERE content_hash = %s ORDER BY id LIMIT 
 
 async def same_text(conn: AsyncConnection[Any], content_hash: str | None) -> list[int]:
     """Stored articles with exactly this normalised text."""
-    if not content_hash:
-        return []
-    cur = await conn.execute(_SAME_TEXT, (content_hash,))
-    return [r["id"] for r in await cur.fetchall()]
+    return await _ids(await conn.execute(_SAME_TEXT, (content_hash,)) if content_hash else None)
+
+
+async def _ids(asked: AsyncCursor[Any] | None) -> list[int]:
+    """The ids an asked lookup found (none for a lookup not asked)."""
+    return [r["id"] for r in await asked.fetchall()] if asked is not None else []
 
 
 async def repoint(conn: AsyncConnection[Any], changes: dict[int, dedup.Original | None]) -> None:

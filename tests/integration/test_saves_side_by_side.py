@@ -54,8 +54,8 @@ def new(url: str, text: str, outlet: str, at: datetime) -> articles.NewArticle:
     )
 
 
-async def connect(url: str) -> psycopg.AsyncConnection:
-    return await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+async def connect(url: str, **options: object) -> psycopg.AsyncConnection:
+    return await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row, **options)
 
 
 def test_two_copies_saved_at_the_same_instant_make_one_original_a_hundred_times(database_url: str) -> None:
@@ -285,9 +285,7 @@ def test_a_saves_statements_are_prepared_and_nothing_else_on_its_connection(data
     goes back to preparing nothing, so a search's plan is still made for its own words."""
 
     async def main() -> tuple[object, set[str], set[str]]:
-        conn = await psycopg.AsyncConnection.connect(
-            database_url, autocommit=True, row_factory=dict_row, prepare_threshold=None
-        )
+        conn = await connect(database_url, prepare_threshold=None)  # as monitor.db.open_pool's
         async with conn:
 
             async def prepared() -> set[str]:

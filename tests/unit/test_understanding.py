@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from scrapy.http import Response
@@ -13,7 +14,7 @@ from monitor import opml
 from monitor.errors import UsageError
 from monitor.pipeline.canonical import canonicalise, choose_key
 from monitor.pipeline.encoding import decode_html
-from monitor.pipeline.extract import detect_language, extract
+from monitor.pipeline.extract import detect_language, extract, page_title
 from monitor.store.sources import adapt_factor
 from spiders.entries import entries
 from spiders.feedbytes import NotAFeed
@@ -94,6 +95,30 @@ def test_extract_strips_control_characters_and_reads_rel_canonical() -> None:
     got = extract(html, "https://x.az/a?utm_source=x")
     assert got.canonical == "https://x.az/story/42"
     assert "\x00" not in got.text and "\x07" not in got.text and "Observers visited" in got.text
+
+
+_TITLED = [
+    '<html><head><meta property="og:title" content="Turnout reaches 67.7 percent"><title>Trend | x</title>'
+    "</head><body><h1>Other</h1><p>text</p></body></html>",
+    '<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+    ' "headline": "CEC: &quot;Aliyev&quot; leads", "author": {"@type": "Person", "name": "Leyla Aliyeva"}}</script>'
+    "<title>APA</title></head><body><h1>A</h1><h1>B</h1></body></html>",
+    "<html><head><title>Выборы в Азербайджане - Новости</title></head><body><h1>A</h1><h1>B</h1></body></html>",
+    "<html><body><h2>Only a subheading</h2><p>text</p></body></html>",
+]
+
+
+@pytest.mark.parametrize(
+    "html",
+    _TITLED + [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent.parent / "site").rglob("*.html"))],
+)
+def test_the_title_is_the_one_trafilaturas_metadata_pass_finds(html: str) -> None:
+    # extraction reads the title alone, not the whole metadata pass (author, date, tags...):
+    # what it reads must stay what that pass gives, trafilatura upgrades included
+    from trafilatura import load_html
+    from trafilatura.metadata import extract_metadata
+
+    assert page_title(load_html(html)) == (extract_metadata(load_html(html)).title or "")
 
 
 JSON_FEED = {

@@ -94,14 +94,18 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Extracte
     """The article in `html`: title, main text (boilerplate removed), the dates it gives (a date
     line without a year takes the one that puts it closest before `fetched_at`) and language."""
     tree = trafilatura.load_html(html)
-    doc: Any = None if tree is None else trafilatura.bare_extraction(  # a Document, or None
-        tree,  # copied by trafilatura, which changes what it reads
-        url=url,
-        with_metadata=False,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        deduplicate=False,
+    doc: Any = (
+        None
+        if tree is None
+        else trafilatura.bare_extraction(  # a Document, or None
+            tree,  # copied by trafilatura, which changes what it reads
+            url=url,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+            deduplicate=False,
+        )
     )
     stated, written = pagedates.read(html, fetched_at or datetime.now(UTC))
     declared = _CANONICAL.search(html)

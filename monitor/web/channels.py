@@ -15,6 +15,7 @@ from alerts.channels import checked_url, mask
 from monitor.errors import UsageError
 from monitor.store import channels
 from monitor.web.api import body, field, reply
+from monitor.web.errors import NotFound
 from monitor.web.manage import Confirm, confirmed, handle, page, value
 from monitor.web.security import check_write
 
@@ -90,10 +91,15 @@ async def add_channel(request: Request) -> Response:
 
 
 async def remove_channel(request: Request) -> Response:
+    """As the other removals of the API: `{"removed": name}`, or 404 for a channel that is not there."""
     check_write(request, request.app.state.settings.web_token)
+    name = request.path_params["name"]
     async with request.app.state.pool.connection() as conn:
-        await channels.remove(conn, request.path_params["name"])
-    return Response(status_code=204)
+        try:
+            await channels.remove(conn, name)
+        except UsageError as exc:
+            raise NotFound(str(exc)) from None
+    return reply({"removed": name})
 
 
 routes = [

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from monitor import __version__, validate
+from monitor.store import channels
 from monitor.web import params
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -229,6 +230,27 @@ SUBSCRIBER = obj(
     keywords={"type": ["array", "null"]},
     tz={"type": "string"},
     lang={"type": ["string", "null"], "description": "headlines in this language when a story has them"},
+)
+CHANNEL = obj(
+    ["name", "url", "keywords", "every", "updates", "alerts"],
+    name={"type": "string"},
+    url={"type": "string", "description": "masked: the scheme and host, never the secret part"},
+    keywords={"type": ["array", "null"], "items": {"type": "string"}, "description": "null: every keyword"},
+    every={"type": "string", "enum": list(channels.EVERY)},
+    updates={"type": "boolean"},
+    alerts={"type": "boolean"},
+    sent={"type": "integer"},
+    pending={"type": "integer"},
+    failed={"type": "integer"},
+    last_error={"type": ["string", "null"]},
+)
+ALERT = obj(
+    ["kind", "subject", "at", "detail", "ended_at"],
+    kind={"type": "string", "enum": ["spike", "silence"]},
+    subject={"type": "string", "description": "the keyword (a spike) or the source (a silence)"},
+    at={"type": "string", "format": "date-time"},
+    detail={"type": "string"},
+    ended_at={"type": ["string", "null"], "format": "date-time", "description": "null: not over"},
 )
 DIGEST = obj(["id", "email", "status"], id={"type": "integer"}, email={"type": "string"}, status={"type": "string"})
 REMOVED = obj(["removed"], removed={"type": "string"})
@@ -471,6 +493,45 @@ PATHS: dict[str, Any] = {
             "responses": write("removed", REMOVED, missing=True),
         }
     },
+    "/api/channels": {
+        "get": {
+            "summary": "Notification channels (Apprise URLs, masked), with how their messages fared",
+            "responses": ok("channels", listing("channels", "Channel")),
+        },
+        "post": {
+            "summary": "Add a channel: an Apprise URL told of new stories (and, if asked, of edits and alerts)",
+            "requestBody": body(
+                obj(
+                    ["name", "url"],
+                    name=NAME,
+                    url={"type": "string", "description": "an Apprise URL (json://, mailto://, slack://, …)"},
+                    keywords={"type": "array", "items": NAME, "description": "names of watched keywords; absent: all"},
+                    every={"type": "string", "enum": list(channels.EVERY), "description": "default asap"},
+                    updates={"type": "boolean", "description": "also tell of edits and takedowns"},
+                    alerts={"type": "boolean", "description": "also tell of spikes and silences"},
+                )
+            ),
+            "responses": write(
+                "the channel",
+                obj(["channel"], channel={"$ref": "#/components/schemas/Channel"}),
+                "201",
+                creates=True,
+            ),
+        },
+    },
+    "/api/channels/{name}": {
+        "delete": {
+            "summary": "Remove a channel (the record of what it was sent goes with it)",
+            "parameters": [path("name")],
+            "responses": write("removed", REMOVED, missing=True),
+        }
+    },
+    "/api/alerts": {
+        "get": {
+            "summary": "Spikes and silences, newest first",
+            "responses": ok("alerts", listing("alerts", "Alert")),
+        }
+    },
     "/api/digests": {
         "get": {
             "summary": "Digests, newest first: to whom, status, failures with reasons",
@@ -518,6 +579,8 @@ DOCUMENT = {
             "Source": SOURCE,
             "Subscriber": SUBSCRIBER,
             "Digest": DIGEST,
+            "Channel": CHANNEL,
+            "Alert": ALERT,
         },
         "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
     },

@@ -41,6 +41,8 @@ def test_channels_are_managed_in_the_api_and_the_page_with_urls_masked(cli: Cli)
         status, page = _call(base + "/channels")
         assert status == 200 and "Desk" in page and "json://hooks.example.org/…" in page
         assert SECRET not in listed + page + _call(base + "/digests")[1]
-        assert _call(base + "/api/channels/Desk", "DELETE")[0] == 204
+        status, text = _call(base + "/api/channels/Desk", "DELETE")
+        assert (status, json.loads(text)) == (200, {"removed": "Desk"})
+        assert _call(base + "/api/channels/Desk", "DELETE")[0] == 404
         assert [c["name"] for c in json.loads(_call(base + "/api/channels")[1])["channels"]] == ["Alerts"]
     assert SECRET not in (cli.home / "web.log").read_text()

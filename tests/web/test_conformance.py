@@ -29,6 +29,7 @@ EXAMPLES = 25  # per operation and mode
 BEYOND_JSON_SCHEMA = {"GET /api/articles", "GET /api/stories", "GET /api/keywords/preview", "POST /api/keywords"} | {
     "POST /api/sources",
     "POST /api/subscribers",
+    "POST /api/channels",  # an Apprise URL Apprise can read
 }
 
 

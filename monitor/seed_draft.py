@@ -16,9 +16,10 @@ from monitor.errors import UsageError
 from monitor.pipeline.canonical import choose_key
 from monitor.pipeline.dates import choose_published
 from monitor.pipeline.dedup import MIN_SHARED, content_hash
-from monitor.pipeline.extract import clean, detect_language, extract
+from monitor.pipeline.extract import clean, extract
 from monitor.pipeline.fingerprint import SHINGLE
 from monitor.pipeline.ingest import Fetched
+from monitor.pipeline.language import detect_language
 from monitor.query.fold import fold, words
 from monitor.query.match import Doc
 from monitor.store.articles import NewArticle

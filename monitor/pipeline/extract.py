@@ -1,10 +1,9 @@
 """Understanding a page: clean text and title (trafilatura), the dates it gives for itself
-(monitor.pipeline.pagedates) and its language (py3langid)."""
+(monitor.pipeline.pagedates) and its language (monitor.pipeline.language)."""
 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
@@ -12,19 +11,18 @@ from typing import Any
 from urllib.parse import urljoin
 
 import trafilatura
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.utils import line_processing
 
 from monitor.pipeline import pagedates
 from monitor.pipeline.dates import Dated
+from monitor.pipeline.language import detect_language
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CANONICAL = re.compile(
     r"""<link\b(?=[^>]*\brel=["']?canonical\b)[^>]*\bhref=["']([^"']+)["']""",
     re.IGNORECASE,
 )
-MIN_LANG_TEXT = 20
 
 
 @dataclass(frozen=True)
@@ -47,28 +45,6 @@ class Extracted:
 def clean(text: str) -> str:
     """NUL and control characters removed (PostgreSQL refuses NUL in text)."""
     return _CONTROL.sub("", text)
-
-
-_identifier_lock = threading.Lock()
-_identifier: Any = None
-
-
-def _language_identifier() -> Any:
-    """py3langid's model (about 100 MB), loaded once. py3langid loads it lazily without a lock,
-    so pages extracted in several threads at once would each load their own copy."""
-    global _identifier
-    with _identifier_lock:
-        if _identifier is None:
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
-    return _identifier
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language (offline, py3langid), None when too short to tell."""
-    if len(text.strip()) < MIN_LANG_TEXT:
-        return None
-    lang, _score = _language_identifier().classify(text[:2000])
-    return str(lang)
 
 
 def page_title(tree: Any) -> str:

@@ -14,7 +14,9 @@ from monitor import opml
 from monitor.errors import UsageError
 from monitor.pipeline.canonical import canonicalise, choose_key
 from monitor.pipeline.encoding import decode_html
-from monitor.pipeline.extract import detect_language, extract, page_title
+from monitor.pipeline import language
+from monitor.pipeline.extract import extract, page_title
+from monitor.pipeline.language import detect_language
 from monitor.store.sources import adapt_factor
 from spiders.entries import entries
 from spiders.feedbytes import NotAFeed
@@ -95,6 +97,33 @@ def test_extract_strips_control_characters_and_reads_rel_canonical() -> None:
     got = extract(html, "https://x.az/a?utm_source=x")
     assert got.canonical == "https://x.az/story/42"
     assert "\x00" not in got.text and "\x07" not in got.text and "Observers visited" in got.text
+
+
+def test_the_language_walk_scores_as_py3langid_does_to_the_last_bit() -> None:
+    # monitor.pipeline.language walks py3langid's automaton over all positions at once: the
+    # features, counts and scores must be py3langid's own, on press text in three scripts, on
+    # markup and on random bytes and characters (which reach states prose rarely does)
+    import random
+
+    import numpy as np
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    theirs, ours = LanguageIdentifier.from_model_file(MODEL_FILE), language.identifier()
+    rng = random.Random(16)
+    site = Path(__file__).parent.parent / "site"
+    texts = [p.read_text(encoding="utf-8")[:3000] for p in sorted(site.rglob("*.html"))]
+    texts += [
+        "Prezident seçkilərində səsvermə başa çatıb, MSK ilkin nəticələri açıqlayıb.",
+        "Явка на выборах президента Азербайджана превысила 67 процентов, сообщил ЦИК.",
+        "ELECTION DAY IN AZERBAIJAN",
+        "",
+        "x",
+    ]
+    texts += ["".join(chr(rng.choice([rng.randrange(32, 127), rng.randrange(0x400, 0x4FF), rng.randrange(0xE0, 0x259)])) for _ in range(rng.randrange(1, 600))) for _ in range(150)]  # fmt: skip
+    data = [ours._encode(t) for t in texts] + [rng.randbytes(rng.randrange(1, 600)) for _ in range(150)]
+    for raw in data:
+        assert np.array_equal(ours._raw_score(raw), theirs._raw_score(raw)), raw[:80]
+    assert [ours.classify(t) for t in texts] == [theirs.classify(t) for t in texts]
 
 
 _TITLED = [

@@ -12,9 +12,9 @@ from scrapy.http import Response
 
 from monitor import opml
 from monitor.errors import UsageError
+from monitor.pipeline import language
 from monitor.pipeline.canonical import canonicalise, choose_key
 from monitor.pipeline.encoding import decode_html
-from monitor.pipeline import language
 from monitor.pipeline.extract import extract, page_title
 from monitor.pipeline.language import detect_language
 from monitor.store.sources import adapt_factor

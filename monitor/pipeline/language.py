@@ -29,7 +29,8 @@ class Identifier(LanguageIdentifier):
     __slots__ = ("_depth", "_next", "_out", "_rows")
 
     def _tables(self) -> None:
-        self._next = np.asarray(self.tk_nextmove, dtype=np.intp)
+        # the transitions (10 million, 39 MB) are viewed where py3langid keeps them, not copied
+        self._next = np.frombuffer(self.tk_nextmove, dtype=np.dtype(self.tk_nextmove.typecode))
         self._rows = np.asarray(self._rowbase, dtype=np.intp)
         self._out = np.asarray(self.tk_output, dtype=np.intp)
         self._depth = _depth(self._next, self._rows)
@@ -37,7 +38,7 @@ class Identifier(LanguageIdentifier):
     def _raw_score(self, text: bytes) -> Any:
         data = np.frombuffer(text, dtype=np.uint8).astype(np.intp)
         n = len(data)
-        state = np.zeros(n, dtype=np.intp)
+        state = np.zeros(n, dtype=self._next.dtype)
         for back in range(min(self._depth, n) - 1, -1, -1):  # position i reads byte i - back
             state[back:] = self._next[self._rows[state[back:]] + data[: n - back]]
         found = self._out[state]
@@ -52,17 +53,22 @@ class Identifier(LanguageIdentifier):
 
 def _depth(nextmove: Any, rows: Any) -> int:
     """The length of the automaton's longest trie node: how many steps from the start state the
-    farthest state is (breadth first over all 256 bytes)."""
+    farthest state is (breadth first over all 256 bytes, a few thousand states at a time, so that
+    no step holds more than a few MB)."""
     seen = np.zeros(len(rows), dtype=bool)
     seen[0] = True
-    frontier, depth = np.array([0], dtype=np.intp), 0
+    frontier, depth, every_byte = np.array([0], dtype=np.intp), 0, np.arange(256, dtype=np.intp)
     while True:
-        reached = np.unique(nextmove[(rows[frontier][:, None] + np.arange(256)[None, :]).ravel()])
+        parts = [
+            np.unique(nextmove[(rows[frontier[i : i + 2048]][:, None] + every_byte).ravel()])
+            for i in range(0, len(frontier), 2048)
+        ]
+        reached = np.unique(np.concatenate(parts))
         reached = reached[~seen[reached]]
         if not len(reached):
             return depth
         seen[reached] = True
-        frontier, depth = reached, depth + 1
+        frontier, depth = reached.astype(np.intp), depth + 1
 
 
 _lock = threading.Lock()

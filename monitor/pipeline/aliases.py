@@ -32,6 +32,8 @@ class Aliases:
     longest: int = 0
     # acronyms (ЦИК, CIS) match a word written in capitals only: "CIS" must not be "числе"
     acronyms: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> entity
+    # lang -> the keys a name begins with: a word that begins none is passed over at once
+    firsts: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 NONE = Aliases()
@@ -57,7 +59,7 @@ def parse(entries: list[dict[str, object]]) -> Aliases:
                 elif keys:
                     names[lang].setdefault(keys, entity)
                     longest = max(longest, len(keys))
-    return Aliases(names, longest, acronyms)
+    return Aliases(names, longest, acronyms, {lang: frozenset(k[0] for k in names[lang]) for lang in LANGS})
 
 
 def load(path: Path) -> Aliases:
@@ -83,13 +85,17 @@ def default() -> Aliases:
 def find(aliases: Aliases, words: list[str], keys: list[str], lang: str | None) -> dict[int, tuple[int, str]]:
     """Where names of the table start among these words (and their keys): position -> (words,
     entity); the longest name wins, left to right, without overlaps."""
-    table = aliases.names.get(lang or "en") or aliases.names.get("en") or {}
+    named = (lang or "en") if aliases.names.get(lang or "en") else "en"  # a language without names reads English's
+    table, firsts = aliases.names.get(named) or {}, aliases.firsts.get(named) or frozenset()
     acronyms = aliases.acronyms.get(lang or "en") or aliases.acronyms.get("en") or {}
     found: dict[int, tuple[int, str]] = {}
     i = 0
     while i < len(keys):
         if words[i][:2].isupper() and keys[i] in acronyms:
             found[i] = (1, acronyms[keys[i]])
+            i += 1
+            continue
+        if keys[i] not in firsts:
             i += 1
             continue
         for size in range(min(aliases.longest, len(keys) - i), 0, -1):

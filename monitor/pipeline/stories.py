@@ -58,6 +58,7 @@ _ORDINARY = set(
 )
 
 
+@lru_cache(maxsize=65536)
 def _norm(token: str) -> str:
     """Folded, with a possessive dropped: "Azerbaijan's" and "Azerbaijan" are one name."""
     return fold_word_chars(token).replace("’", "'").removesuffix("'s")

@@ -22,7 +22,15 @@ class Window:
     candidates: list[tuple[int, Set[str], str | None]]  # (story_id, terms, lang)
     df: dict[str, int]
     n: int  # articles in the window
-    rows: dict[int, tuple[int, Set[str]]] = field(default_factory=dict)  # article_id -> (story_id, terms)
+    ids: list[int] = field(default_factory=list)  # the article of each candidate
+
+    @property
+    def rows(self) -> dict[int, tuple[int, Set[str]]]:
+        """article_id -> (story_id, terms) of the candidates (only a recluster reads them)."""
+        return {
+            article_id: (story_id, terms)
+            for article_id, (story_id, terms, _) in zip(self.ids, self.candidates, strict=True)
+        }
 
 
 async def window(
@@ -54,12 +62,15 @@ async def window(
     rows = await cur.fetchall()  # one row at least: the count
     n = rows[0][0]
     held = await _terms(conn, [(r[1], r[3]) for r in rows if r[1] is not None])
-    found = [(article_id, story_id) for _, article_id, story_id, _ in rows if article_id in held]
-    candidates: list[tuple[int, Set[str], str | None]] = [
-        (story_id, *held[article_id]) for article_id, story_id in found
-    ]
+    ids: list[int] = []
+    candidates: list[tuple[int, Set[str], str | None]] = []
+    for _, article_id, story_id, _ in rows:
+        found = held.get(article_id)
+        if found is not None:  # not deleted meanwhile
+            ids.append(article_id)
+            candidates.append((story_id, *found))
     df = dict(Counter(chain.from_iterable(map(terms.intersection, (theirs for _, theirs, _ in candidates)))))
-    return Window(candidates, df, n, {article_id: (story_id, held[article_id][0]) for article_id, story_id in found})
+    return Window(candidates, df, n, ids)
 
 
 # (article id, version of its story_terms row) -> (terms, lang). A row's terms change only when
@@ -76,10 +87,14 @@ async def _terms(
     """The terms and language of these (article id, version) rows, read from the database only for
     the versions not kept. A row changed or deleted since its version was read is given as it is
     now, or left out."""
-    held = {
-        article_id: _TERMS[(article_id, version)] for article_id, version in wanted if (article_id, version) in _TERMS
-    }
-    missing = [article_id for article_id, _ in wanted if article_id not in held]
+    held: dict[int, tuple[frozenset[str], str | None]] = {}
+    missing: list[int] = []
+    for article_id, version in wanted:
+        kept = _TERMS.get((article_id, version))
+        if kept is None:
+            missing.append(article_id)
+        else:
+            held[article_id] = kept
     if missing:
         cur = conn.cursor(row_factory=tuple_row)
         await cur.execute(

@@ -58,6 +58,12 @@ async def window(
          ORDER BY t.published_at DESC
         """,
         {"from": at - span, "to": at + span, "any": any_of(wanted), "limit": limit},
+        # planned for its own terms and days every time, never prepared: its best plan depends on
+        # them (a seq scan of a few days, or the term index across a long archive), and a save's
+        # statements are prepared (monitor.store.articles.save). Prepared, PostgreSQL sometimes kept
+        # a generic plan made while the table was small: 11 ms a save instead of 1.5, a run in four
+        # (pg_stat_statements over bench/ingest.py, issue 16)
+        prepare=False,
     )
     rows = await cur.fetchall()  # one row at least: the count
     n = rows[0][0]

@@ -281,8 +281,9 @@ def test_a_deleted_article_takes_its_index_rows_with_it(database_url: str) -> No
 
 
 def test_a_saves_statements_are_prepared_and_nothing_else_on_its_connection(database_url: str) -> None:
-    """A save prepares its statements on the server (they repeat for every article); the connection
-    goes back to preparing nothing, so a search's plan is still made for its own words."""
+    """A save prepares its statements on the server (they repeat for every article), but for its
+    story window, whose plan depends on its terms and days; the connection goes back to preparing
+    nothing, so a search's plan is still made for its own words."""
 
     async def main() -> tuple[object, set[str], set[str]]:
         conn = await connect(database_url, prepare_threshold=None)  # as monitor.db.open_pool's
@@ -301,4 +302,5 @@ def test_a_saves_statements_are_prepared_and_nothing_else_on_its_connection(data
     assert threshold is None
     assert any(s.lstrip().startswith("INSERT INTO articles") for s in after_save), after_save
     assert any("lsh_bands" in s for s in after_save)
+    assert not any("term_vec @@" in s for s in after_save), after_save  # the story window is planned each time
     assert after_search == set()

@@ -309,13 +309,7 @@ def subscribers_add(args: argparse.Namespace) -> int:
             args.day,
         )
     )
-    at = f"at {row['send_at'].strftime('%H:%M')} {row['tz']}"
-    when = {
-        "asap": "as soon as something is new",
-        "hourly": "hourly",
-        "daily": f"daily {at}",
-        "weekly": f"weekly on {subscribers.DAYS[row['send_day'] or 0].capitalize()} {at}",
-    }[row["every"]]
+    when = subscribers.schedule(row)
     print(
         f"subscribed {row['email']}: {when}, "
         f"keywords: {', '.join(names) if names else 'all'}{', also on empty days' if args.empty else ''}"

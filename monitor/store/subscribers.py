@@ -26,7 +26,7 @@ def checked_every(every: str, day: int | str | None) -> tuple[str, int | None]:
         raise Invalid("every", f"{every!r} is not one of {', '.join(EVERY)}")
     if every != "weekly":
         if day is not None:
-            raise Invalid("day", "--day is for weekly digests only")
+            raise Invalid("day", "a day of the week is for weekly digests only")
         return every, None
     if day is None:
         return every, 0
@@ -38,6 +38,17 @@ def checked_every(every: str, day: int | str | None) -> tuple[str, int | None]:
     if not 0 <= int(day) <= 6:
         raise Invalid("day", f"{day!r} is not a day of the week (0 Monday … 6 Sunday)")
     return every, int(day)
+
+
+def schedule(row: Row) -> str:
+    """When a subscriber's digests go out, in words: every front end says it so."""
+    at = f"at {row['send_at'].strftime('%H:%M')} {row['tz']}"
+    return {
+        "asap": "as soon as something is new",
+        "hourly": "hourly",
+        "daily": f"daily {at}",
+        "weekly": f"weekly on {DAYS[row['send_day'] or 0].capitalize()} {at}",
+    }[row["every"]]
 
 
 async def add(
@@ -91,17 +102,24 @@ async def update(
     tz: str,
     send_empty: bool = False,
     lang: str | None = None,
+    every: str | None = None,
+    day: int | str | None = None,
 ) -> Row:
-    """Change what `email` is sent and when, by the same checks as `add`; the digests already sent
-    stay as they were."""
+    """Change what `email` is sent and when, by the same checks as `add` (`every` None: as often as
+    before); the digests already sent stay as they were."""
     tz = checked_zone(tz)
     lang = checked_language(lang) if lang is not None else None
+    how_often = checked_every(every, day) if every is not None else None
     async with conn.transaction():
         cur = await conn.execute(
             "UPDATE subscribers SET all_keywords = %s, send_at = %s, tz = %s, send_empty = %s, lang = %s"
             " WHERE email = %s RETURNING *",
             (keywords is None, send_at, tz, send_empty, lang, email),
         )
+        if how_often is not None:
+            cur = await conn.execute(
+                "UPDATE subscribers SET every = %s, send_day = %s WHERE email = %s RETURNING *", (*how_often, email)
+            )
         row = await cur.fetchone()
         if row is None:
             raise UsageError(f"subscribers: no subscriber {email!r} (see `newswatch subscribers list`)")

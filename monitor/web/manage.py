@@ -317,27 +317,39 @@ def _subscriber_fields(form: FormData) -> dict[str, Any]:
         "tz": validate.zone(value(form, "tz") or "Asia/Baku"),
         "send_empty": value(form, "empty") in ("1", "on", "yes"),
         "lang": validate.optional_language(value(form, "lang").lower()),  # as a person types it: RU is ru
+        "every": value(form, "every") or "daily",
+        # the day picker is always posted; it means something for a weekly digest only
+        "day": (value(form, "day") or None) if value(form, "every") == "weekly" else None,
     }
 
 
 def _told(row: dict[str, Any], names: list[str] | None) -> str:
     headlines = f", headlines in {row['lang']}" if row["lang"] else ""
     empty = ", also on empty days" if row["send_empty"] else ""
-    return (
-        f"daily at {row['send_at'].strftime('%H:%M')} {row['tz']}, keywords: {', '.join(names or ['all'])}"
-        f"{empty}{headlines}"
-    )
+    return f"{subscribers.schedule(row)}, keywords: {', '.join(names or ['all'])}{empty}{headlines}"
 
 
 async def subscriber_add(conn: Any, form: FormData) -> str:
     f = _subscriber_fields(form)
-    row = await subscribers.add(conn, f["email"], f["keywords"], f["send_at"], f["tz"], f["send_empty"], f["lang"])
+    row = await subscribers.add(
+        conn,
+        f["email"],
+        f["keywords"],
+        f["send_at"],
+        f["tz"],
+        f["send_empty"],
+        f["lang"],
+        every=f["every"],
+        day=f["day"],
+    )
     return f"subscribed {f['email']}: {_told(row, f['keywords'])}"
 
 
 async def subscriber_edit(conn: Any, form: FormData) -> str:
     f = _subscriber_fields(form)
-    row = await subscribers.update(conn, f["email"], f["keywords"], f["send_at"], f["tz"], f["send_empty"], f["lang"])
+    row = await subscribers.update(
+        conn, f["email"], f["keywords"], f["send_at"], f["tz"], f["send_empty"], f["lang"], f["every"], f["day"]
+    )
     return f"changed {f['email']}: {_told(row, f['keywords'])}"
 
 
@@ -380,6 +392,14 @@ async def subscriber_page(request: Request) -> Response:
             "zones": [(z, z) for z in choices.zones()],
             "languages": choices.languages(),
             "language_names": dict(choices.languages()),
+            "how_often": [
+                ("asap", "As soon as something is new"),
+                ("hourly", "Hourly"),
+                ("daily", "Daily"),
+                ("weekly", "Weekly"),
+            ],
+            "days": [(name, name.capitalize()) for name in subscribers.DAYS],
+            "schedule": subscribers.schedule,
         },
     )
 

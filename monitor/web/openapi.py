@@ -474,7 +474,13 @@ PATHS: dict[str, Any] = {
                     every={
                         "type": "string",
                         "enum": ["asap", "hourly", "daily", "weekly"],
-                        "description": "how often (default daily); weekly ones go out on Monday",
+                        "description": "how often (default daily); weekly ones go out on `day`",
+                    },
+                    day={
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "weekly only: the day of the week (monday … sunday, mon, or 0 Monday … 6 Sunday;"
+                        " default monday)",
                     },
                 )
             ),

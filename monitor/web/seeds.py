@@ -21,6 +21,7 @@ from monitor.store import seeds
 from monitor.web import params
 from monitor.web.api import reply
 from monitor.web.errors import NotFound
+from monitor.web.manage import Confirm
 from monitor.web.render import render
 from monitor.web.security import check_write
 
@@ -79,6 +80,20 @@ async def _add(request: Request, form: Any) -> str:
     return f"added seed {added.id}: {added.copies} stored article(s) already reproduce it"
 
 
+async def _ask_removal(conn: Any, seed_id: int) -> Confirm:
+    seed = await seeds.get(conn, seed_id)
+    if seed is None:
+        raise UsageError(f"seeds: no seed {seed_id} (see `newswatch seeds list`)")
+    return Confirm(
+        f"Remove the seed {seed['title']!r}?",
+        f"Its {seed['copies']} copies become ordinary articles again: no longer held back as republications of"
+        " something already read.",
+        f"Remove seed {seed_id}",
+        {"action": "remove", "id": str(seed_id)},
+        "/seeds",
+    )
+
+
 async def seeds_page(request: Request) -> Response:
     notice = error = None
     if request.method == "POST":
@@ -88,6 +103,8 @@ async def seeds_page(request: Request) -> Response:
                 if form.get("action") == "remove":
                     sid = params.number(_field(form, "id"), "id", 0, 1, 2**63 - 1)
                     async with request.app.state.pool.connection() as conn:
+                        if form.get("confirm") != "yes":  # asked first, as every removal of the web is
+                            return render(request, "confirm.html", {"ask": await _ask_removal(conn, sid)})
                         freed = await seeds.remove(conn, sid)
                     notice = f"removed seed {sid}; its {len(freed)} copies are ordinary articles again"
                 elif form.get("action") == "add":

@@ -125,6 +125,11 @@ def test_add_a_seed_read_its_record_and_a_copys_diff_then_remove_it(
     assert ru["lang"] == "ru" and ru["published_at"] == "2024-02-06T00:00:00+00:00" and ru["copies"] == 0
 
     page.locator(f"button[aria-label='Remove seed {seed_id}']").click()
+    assert "Its 3 copies become ordinary articles again" in page.locator("main").inner_text()  # asked first
+    page.locator("a:has-text('Cancel, keep it')").click()
+    assert seed_id in [r["id"] for r in api(f"{base}/api/seeds")["seeds"]]
+    page.locator(f"button[aria-label='Remove seed {seed_id}']").click()
+    page.locator(f"button:has-text('Remove seed {seed_id}')").click()
     assert f"removed seed {seed_id}; its 3 copies are ordinary articles again" in page.locator(".notice").inner_text()
     assert [r["id"] for r in api(f"{base}/api/seeds")["seeds"]] == [ru["id"]]
     with pytest.raises(urllib.error.HTTPError) as gone:
@@ -186,6 +191,9 @@ def test_with_a_web_token_only_the_signed_in_add_and_remove_seeds(cli: Cli, site
         assert post(base + "/seeds", {"action": "remove", "id": str(seed["id"])})[0] == 401
         assert api(f"{base}/api/seeds/{seed['id']}")["copies"][0]["outlet"] == "Early Bird"  # still there
         status, body = post(base + "/seeds", {"action": "remove", "id": str(seed["id"])}, token=TOKEN)
+        assert status == 200 and "Cancel, keep it" in body  # asked first
+        assert api(f"{base}/api/seeds")["seeds"] != []
+        status, body = post(base + "/seeds", {"action": "remove", "id": str(seed["id"]), "confirm": "yes"}, token=TOKEN)
         assert status == 200 and f"removed seed {seed['id']}" in body
         assert api(f"{base}/api/seeds")["seeds"] == []
 

@@ -109,17 +109,14 @@ async def update(
     before); the digests already sent stay as they were."""
     tz = checked_zone(tz)
     lang = checked_language(lang) if lang is not None else None
-    how_often = checked_every(every, day) if every is not None else None
+    every, day = checked_every(every, day) if every is not None else (None, None)
     async with conn.transaction():
         cur = await conn.execute(
-            "UPDATE subscribers SET all_keywords = %s, send_at = %s, tz = %s, send_empty = %s, lang = %s"
+            "UPDATE subscribers SET all_keywords = %s, send_at = %s, tz = %s, send_empty = %s, lang = %s,"
+            " send_day = CASE WHEN %s::text IS NULL THEN send_day ELSE %s END, every = coalesce(%s, every)"
             " WHERE email = %s RETURNING *",
-            (keywords is None, send_at, tz, send_empty, lang, email),
+            (keywords is None, send_at, tz, send_empty, lang, every, day, every, email),
         )
-        if how_often is not None:
-            cur = await conn.execute(
-                "UPDATE subscribers SET every = %s, send_day = %s WHERE email = %s RETURNING *", (*how_often, email)
-            )
         row = await cur.fetchone()
         if row is None:
             raise UsageError(f"subscribers: no subscriber {email!r} (see `newswatch subscribers list`)")

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from monitor import __version__, validate
-from monitor.store import channels
+from monitor.store import channels, subscribers
 from monitor.web import params
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -473,7 +473,7 @@ PATHS: dict[str, Any] = {
                     },
                     every={
                         "type": "string",
-                        "enum": ["asap", "hourly", "daily", "weekly"],
+                        "enum": list(subscribers.EVERY),
                         "description": "how often (default daily); weekly ones go out on `day`",
                     },
                     day={

@@ -21,7 +21,7 @@ from monitor.store import seeds
 from monitor.web import params
 from monitor.web.api import reply
 from monitor.web.errors import NotFound
-from monitor.web.manage import Confirm
+from monitor.web.manage import Confirm, confirmed
 from monitor.web.render import render
 from monitor.web.security import check_write
 
@@ -103,7 +103,7 @@ async def seeds_page(request: Request) -> Response:
                 if form.get("action") == "remove":
                     sid = params.number(_field(form, "id"), "id", 0, 1, 2**63 - 1)
                     async with request.app.state.pool.connection() as conn:
-                        if form.get("confirm") != "yes":  # asked first, as every removal of the web is
+                        if not confirmed(form):  # asked first, as every removal of the web is
                             return render(request, "confirm.html", {"ask": await _ask_removal(conn, sid)})
                         freed = await seeds.remove(conn, sid)
                     notice = f"removed seed {sid}; its {len(freed)} copies are ordinary articles again"

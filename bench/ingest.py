@@ -301,6 +301,7 @@ def main() -> None:
     for name in ("scores", "best_story", "near", "cluster"):  # story assignment
         setattr(story_rules, name, stages.wrap("stories", getattr(story_rules, name)))
     settings = config.load()
+    site: dict[str, float] = {}
 
     async def rounds() -> dict[str, Any]:
         async with database(settings, upgrade=True) as pool:
@@ -318,10 +319,11 @@ def main() -> None:
             for _ in range(max(workers._workers(), 1) * 2):  # every extract process started and warm
                 await asyncio.gather(*(workers.run(ingest.extract, warm, "http://warm.example/") for _ in range(4)))
             understand.SPENT.clear()
-            before, db_before = workers_cpu(), backends(db_name)
+            before, db_before, site["before"] = workers_cpu(), backends(db_name), worker_cpu(server.pid)
             wall, cpu = time.perf_counter(), time.process_time()
             stats = await poll(pool, settings, chosen)
             full = (time.perf_counter() - wall, time.process_time() - cpu, stats)
+            site["cpu"] = worker_cpu(server.pid) - site["before"]
             extract_cpu = workers_cpu() - before
             db_after = backends(db_name)
             db_cpu = sum(t - db_before.get(p, 0.0) for p, t in db_after.items())
@@ -376,6 +378,10 @@ def main() -> None:
         f"  cores busy on average: {(ours + result['db']) / wall:.2f}"
         f" (poller {cpu / wall:.2f}, extract processes {(result['workers'] if pids else 0.0) / wall:.2f},"
         f" PostgreSQL {result['db'] / wall:.2f})"
+    )
+    print(
+        f"  the generated site's own server (not Newswatch): {site['cpu'] / wall:.2f} cores,"
+        f" {per * site['cpu']:.2f} ms per article"
     )
     redone = sum(article_store.EXCLUSIVE.values())
     print(f"  saves redone under the exclusive lock: {redone} {dict(article_store.EXCLUSIVE) if redone else ''}")

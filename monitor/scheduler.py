@@ -45,7 +45,7 @@ BATCH = 25  # sources claimed at a time: small enough that idle workers get a sh
 RECHECK_BATCH = 50  # articles claimed at a time for re-checks
 # Batches a worker polls at once. A batch lasts as long as its slowest host's queue (up to a feed's
 # 200 new pages at the host delay): polls that waited on each other left sources due every minute
-# unpolled while one outlet drained. Each batch is its own crawl, with its own per-host slots.
+# unpolled while one outlet drained. Each batch is its own crawl; all take the process's per-host turns (spiders.hosts).
 MAX_BATCHES = 4
 
 
@@ -238,7 +238,8 @@ class Schedule:
 
     async def recheck_due(self) -> None:
         """Claim the articles whose re-check is due, a batch at a time, and fetch them again: one
-        re-check crawl at a time, beside the poll batches (each crawl has its own per-host slots)."""
+        re-check crawl at a time, beside the poll batches (all take the same per-host turns:
+        spiders.hosts)."""
         while not self.stopping.is_set():
             async with self.pool.connection() as conn:
                 due = await rechecks.claim_due(conn, self.settings.lease_s, RECHECK_BATCH)

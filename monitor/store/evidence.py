@@ -37,31 +37,24 @@ async def first_version(
     """Version 1 of a new article, with its capture, and its re-check schedule (called inside the
     article's own transaction, after the capture's bytes are on disk)."""
     c = first.capture
-    await conn.execute(  # one statement, as in monitor.store.fingerprints.add
-        """
-        WITH version AS (
-            INSERT INTO article_versions (article_id, n, fetched_at, status, final_url, sha256,
-                                          warc_file, warc_offset, warc_length, payload_digest)
-            VALUES (%(id)s, 1, %(fetched_at)s, %(status)s, %(final_url)s, %(sha256)s,
-                    %(file)s, %(offset)s, %(length)s, %(digest)s)
-        )
-        INSERT INTO article_checks (article_id, due_at, etag, last_modified)
-        VALUES (%(id)s, %(due_at)s, %(etag)s, %(last_modified)s)
-        """,
-        {
-            "id": article_id,
-            "fetched_at": fetched_at,
-            "status": first.status,
-            "final_url": final_url,
-            "sha256": sha256,
-            "file": c.file if c else None,
-            "offset": c.offset if c else None,
-            "length": c.length if c else None,
-            "digest": c.payload_digest if c else None,
-            "due_at": first.recheck_at,
-            "etag": first.etag,
-            "last_modified": first.last_modified,
-        },
+    await conn.execute(
+        "INSERT INTO article_versions (article_id, n, fetched_at, status, final_url, sha256,"
+        " warc_file, warc_offset, warc_length, payload_digest) VALUES (%s, 1, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            article_id,
+            fetched_at,
+            first.status,
+            final_url,
+            sha256,
+            c.file if c else None,
+            c.offset if c else None,
+            c.length if c else None,
+            c.payload_digest if c else None,
+        ),
+    )
+    await conn.execute(
+        "INSERT INTO article_checks (article_id, due_at, etag, last_modified) VALUES (%s, %s, %s, %s)",
+        (article_id, first.recheck_at, first.etag, first.last_modified),
     )
 
 

@@ -77,16 +77,13 @@ async def add(conn: AsyncConnection[Any], article_id: int, sig: Signature) -> No
     """Index `article_id` under its signature (an empty text is not indexed)."""
     if sig.size == 0:
         return
-    # one statement: a save sends some twenty, and each costs the event loop and the server its own
     await conn.execute(
-        """
-        WITH signature AS (
-            INSERT INTO fingerprints (article_id, minhash, shingles) VALUES (%(id)s, %(minhash)s, %(size)s)
-            ON CONFLICT DO NOTHING
-        )
-        INSERT INTO lsh_bands (key, article_id) SELECT unnest(%(bands)s::bigint[]), %(id)s ON CONFLICT DO NOTHING
-        """,
-        {"id": article_id, "minhash": sig.to_bytes(), "size": sig.size, "bands": band_keys(sig)},
+        "INSERT INTO fingerprints (article_id, minhash, shingles) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+        (article_id, sig.to_bytes(), sig.size),
+    )
+    await conn.execute(
+        "INSERT INTO lsh_bands (key, article_id) SELECT unnest(%s::bigint[]), %s ON CONFLICT DO NOTHING",
+        (band_keys(sig), article_id),
     )
 
 

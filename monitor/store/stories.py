@@ -139,17 +139,14 @@ async def add(
     lang: str | None = None,
 ) -> None:
     """Record the article in its story; the story's last_seen moves forward."""
-    await conn.execute(  # one statement, as in monitor.store.fingerprints.add
-        """
-        WITH member AS (
-            INSERT INTO story_terms (article_id, story_id, published_at, terms, lang)
-            VALUES (%(id)s, %(story)s, %(at)s, %(terms)s, %(lang)s)
-            ON CONFLICT DO NOTHING
-        )
-        UPDATE stories SET last_seen = greatest(last_seen, %(at)s), first_seen = least(first_seen, %(at)s)
-        WHERE id = %(story)s
-        """,
-        {"id": article_id, "story": story_id, "at": published_at, "terms": sorted(terms), "lang": lang},
+    await conn.execute(
+        "INSERT INTO story_terms (article_id, story_id, published_at, terms, lang) VALUES (%s, %s, %s, %s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (article_id, story_id, published_at, sorted(terms), lang),
+    )
+    await conn.execute(
+        "UPDATE stories SET last_seen = greatest(last_seen, %s), first_seen = least(first_seen, %s) WHERE id = %s",
+        (published_at, published_at, story_id),
     )
 
 

@@ -4,8 +4,8 @@ dedup, match, store) into a fresh database; then idle rounds (best of 5) over th
 feeds, in the same long-running process (as a worker polls them).
 
 Prints articles per second, CPU milliseconds per article by stage (extract, fingerprint, dedup,
-template learning, story assignment, keyword matching: in the extract processes, or on the poller;
-and the rest of fetch and store on the event loop), the cores busy on average (poller, extract
+template learning, story terms, keyword matching and the save: in the extract processes, or in
+threads of the poller; and fetching on the event loop), the cores busy on average (poller, extract
 processes and the database's backends), peak RSS of each process, and for the idle round the body
 bytes received and CPU per feed. Targets (2 cores, issue 16): ≥ 120 articles/s at 100 outlets,
 ≤ 12 ms CPU per article, ≥ 1.7 cores busy, an idle round of 0 body bytes and < 1 ms CPU per feed.
@@ -28,7 +28,6 @@ import resource
 import sys
 import threading
 import time
-from collections import defaultdict
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -177,25 +176,6 @@ class Outlet:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
-class Stages:
-    """CPU time spent in each pipeline stage (thread CPU time, so concurrent stages don't blur)."""
-
-    def __init__(self) -> None:
-        self.cpu: dict[str, float] = defaultdict(float)
-        self.lock = threading.Lock()
-
-    def wrap(self, name: str, fn: Any) -> Any:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.thread_time()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                with self.lock:
-                    self.cpu[name] += time.thread_time() - start
-
-        return timed
-
-
 def serve(feeds: int, per_feed: int, sent: Any, body_sent: Any, bases: Any) -> None:
     """The outlets, in a process of their own so that serving never competes with the poller."""
     outlets = [Outlet(i, per_feed, sent, body_sent) for i in range(feeds)]
@@ -295,26 +275,12 @@ def main() -> None:
 
     poll = _crawl.poll
 
-    stages = Stages()
-
     def workers_cpu() -> float:
         return sum(worker_cpu(pid) for pid in workers._pool._processes) if workers._pool else 0.0
 
-    from monitor.pipeline import dedup as dedup_rules
-    from monitor.pipeline import stories as story_rules
-    from monitor.pipeline import templates as template_rules
     from monitor.pipeline import understand
     from monitor.store import articles as article_store
 
-    # the stages of monitor.pipeline.understand time themselves where they run (extract processes,
-    # or threads of this one): understand.SPENT. What the save does on the event loop is wrapped here.
-    for name in ("discounted", "containment", "arrange"):  # the copy decision, on the event loop
-        setattr(dedup_rules, name, stages.wrap("dedup", getattr(dedup_rules, name)))
-    for name in ("keys", "strip"):  # template learning: sentence keys, template left out
-        setattr(template_rules, name, stages.wrap("templates", getattr(template_rules, name)))
-    article_store.story_terms = stages.wrap("stories", article_store.story_terms)
-    for name in ("scores", "best_story", "near", "cluster"):  # story assignment
-        setattr(story_rules, name, stages.wrap("stories", getattr(story_rules, name)))
     settings = config.load()
     site: dict[str, float] = {}
 
@@ -375,15 +341,13 @@ def main() -> None:
     pids = list(workers._pool._processes) if workers._pool else []
     asked = os.environ.get("NEWSWATCH_EXTRACT_WORKERS", "default")
     print(f"  extract processes: {len(pids)} (NEWSWATCH_EXTRACT_WORKERS={asked})")
-    spent = result["spent"]
-    threads = 0.0 if pids else sum(spent.values())  # understand ran in threads of this process
+    spent = result["spent"]  # CPU by stage, timed where each ran (monitor.pipeline.ingest.store)
     per = 1000 / max(new, 1)
-    for name in ("extract", "fingerprint", "dedup", "templates", "stories", "match"):
-        threads += stages.cpu[name]
-        where = f"{1000 * spent.get(name, 0.0) / max(new, 1):.2f} understand + {per * stages.cpu[name]:.2f} save"
-        print(f"  CPU per article, {name:11}: {per * (spent.get(name, 0.0) + stages.cpu[name]):6.2f} ms ({where})")
-    loop = max(cpu - threads, 0.0)
-    print(f"  CPU per article, fetch+store: {per * loop:6.2f} ms (Scrapy, feeds, psycopg: the event loop)")
+    where = "the extract processes" if pids else "threads of the poller"
+    for name in ("extract", "fingerprint", "dedup", "templates", "stories", "match", "store"):
+        print(f"  CPU per article, {name:11}: {per * spent.get(name, 0.0):6.2f} ms")
+    loop = max(cpu - (0.0 if pids else sum(spent.values())), 0.0)
+    print(f"  (those in {where}); fetch and evidence on the event loop: {per * loop:.2f} ms (Scrapy, feeds, WARC)")
     ours = cpu + (result["workers"] if pids else 0.0)
     print(
         f"  CPU per article in all: {per * ours:.2f} ms (poller {per * cpu:.2f} + extract processes"

@@ -1,5 +1,6 @@
 """Runs one fetched page through the stages: understand (extract, dates, fold, match, fingerprint, sentence keys,
-story terms: monitor.pipeline.understand, in an extract process) → canonical URL → dedup and story → store.
+story terms: monitor.pipeline.understand) → canonical URL → dedup and story → store, all of it in an
+extract process but the evidence, which the poller writes first.
 
 Only rows that are new in the database go on to matching, so a page fetched twice is never
 matched (or told) twice.
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import weakref
-from dataclasses import dataclass, field
+import os
+import time
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from psycopg_pool import AsyncConnectionPool
 
+from monitor.db import with_own_connection
 from monitor.evidence import files
 from monitor.evidence.keeping import Keeping
 from monitor.evidence.warc import Exchange
@@ -23,7 +26,7 @@ from monitor.pipeline import workers
 from monitor.pipeline.canonical import choose_key
 from monitor.pipeline.extract import extract  # noqa: F401  (bench/evidence.py warms the workers with it)
 from monitor.pipeline.match import match
-from monitor.pipeline.understand import Page, account, understand
+from monitor.pipeline.understand import Page, account_cpu, understand
 from monitor.query.match import Doc
 from monitor.query.parse import Node
 from monitor.store import articles
@@ -72,7 +75,34 @@ async def ingest(
     """Store the article once; returns 'new', 'duplicate' (stored, linked to its original), 'known',
     or 'old': stored, but published more than `new_within` before it was first seen (news to no one,
     monitor.store.newness). With `keeping`, the fetch's raw exchanges are written as WARC records
-    first, and the article's first version points at them (see monitor.evidence.files for why first)."""
+    first, and the article's first version points at them (see monitor.evidence.files for why first).
+
+    The page is understood and stored in an extract process (`store`), in one round trip: the event
+    loop only fetches. With the saves on the loop, it was the one busy thread of a poll, two thirds
+    of its time in the save and psycopg's waiting, while a third of the two cores sat idle
+    (bench/ingest.py, issue 16)."""
+    evidence = await first_fetch(item, keeping) if keeping is not None else None
+    with EXTRACT_SECONDS.time():
+        outcome, cpu, redone, where = await workers.run(
+            store, pool.conninfo, replace(item, exchanges=()), keywords.items, new_within, evidence
+        )
+    account_cpu(cpu)
+    if where != os.getpid():  # counted where it ran; this process keeps the poll's count
+        articles.EXCLUSIVE.update(redone)
+    return outcome
+
+
+def store(
+    url: str,
+    item: Fetched,
+    keywords: list[tuple[int, str, Node]],
+    new_within: timedelta | None,
+    evidence: FirstFetch | None,
+) -> tuple[str, dict[str, float], list[str], int]:
+    """`ingest`'s work in an extract process (or a thread of the poller when there are none): the
+    page understood (monitor.pipeline.understand), then saved on the process's own connection to
+    `url`. Returns the outcome, the CPU seconds by stage (the save's as "store"), why the save was redone under the
+    exclusive lock if it was, and the process it ran in."""
     page = Page(
         item.html,
         item.final_url,
@@ -83,8 +113,7 @@ async def ingest(
         item.feed_published,
         item.source_lang,
     )
-    with EXTRACT_SECONDS.time():  # all of it in an extract process, in one round trip
-        got = account(await workers.run(understand, page, keywords.items))
+    got = understand(page, keywords)
     new = articles.NewArticle(
         source_id=item.source_id,
         outlet=item.outlet,
@@ -107,15 +136,21 @@ async def ingest(
         plain_terms=got.terms,
         keys=got.keys,
         keyword_ids=got.keyword_ids,
-        evidence=await first_fetch(item, keeping) if keeping is not None else None,
+        evidence=evidence,
     )
-    async with _save_turn(), pool.connection() as conn:
-        saved = await articles.save(conn, new)
+    redone: list[str] = []
+    started = time.thread_time()  # the save's CPU here (decisions and psycopg), as understand's stages
+    saved = with_own_connection(url, lambda conn: articles.save(conn, new, redone))
+    cpu = {**got.cpu, "store": time.thread_time() - started}
     if saved is None:
-        return "known"
-    if saved[1]:
-        return "duplicate"
-    return "old" if new_within is not None and not is_new(got.published_at, item.fetched_at, new_within) else "new"
+        outcome = "known"
+    elif saved[1]:
+        outcome = "duplicate"
+    elif new_within is not None and not is_new(got.published_at, item.fetched_at, new_within):
+        outcome = "old"
+    else:
+        outcome = "new"
+    return outcome, cpu, redone, os.getpid()
 
 
 async def first_fetch(item: Fetched, keeping: Keeping) -> FirstFetch:
@@ -132,17 +167,3 @@ async def first_fetch(item: Fetched, keeping: Keeping) -> FirstFetch:
         etag=last.header("ETag") if last else None,
         last_modified=last.header("Last-Modified") if last else None,
     )
-
-
-SAVES_AT_ONCE = 4  # of one process; the pool has 8 connections (monitor.db.open_pool)
-_save_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
-
-
-def _save_turn() -> asyncio.Semaphore:
-    """At most SAVES_AT_ONCE saves of this process at a time. They no longer queue for one
-    database-wide lock (monitor.store.articles.save takes the locks of what can conflict: the
-    outlet, the article's LSH bands, its stories), so several go on at once; but a save waiting
-    for another's lock holds a pooled connection, and without a bound a busy poll took all 8 and
-    other writes timed out (bench/soak.py)."""
-    loop = asyncio.get_running_loop()
-    return _save_turns.setdefault(loop, asyncio.Semaphore(SAVES_AT_ONCE))

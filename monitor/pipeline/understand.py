@@ -68,10 +68,9 @@ class Understood:
 SPENT: defaultdict[str, float] = defaultdict(float)
 
 
-def account(got: Understood) -> Understood:
-    for stage, seconds in got.cpu.items():
+def account_cpu(cpu: dict[str, float]) -> None:
+    for stage, seconds in cpu.items():
         SPENT[stage] += seconds
-    return got
 
 
 class _Clock:

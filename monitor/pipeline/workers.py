@@ -2,9 +2,9 @@
 loop that also serves the web UI, and extraction uses the second core instead of fighting the
 loop for the GIL (see ../../DESIGN.md, "Process model").
 
-`NEWSWATCH_EXTRACT_WORKERS` processes (default auto: one per core; each holds trafilatura and the
-~100 MB language model); 0 runs the stage in a thread of this process instead. Each call does all
-the database-free work of one article (monitor.pipeline.understand).
+`NEWSWATCH_EXTRACT_WORKERS` processes (default auto: one per core; each holds trafilatura, the
+~100 MB language model and one database connection); 0 runs the stage in a thread of this process
+instead. Each call understands one article and stores it (monitor.pipeline.ingest.store).
 """
 
 from __future__ import annotations

@@ -70,7 +70,9 @@ async def known(
     return {r["url"] for r in rows}, {r["guid"] for r in rows if r["guid"] and r["source_id"] == source_id}
 
 
-async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | None] | None:
+async def save(
+    conn: AsyncConnection[Any], a: NewArticle, redone: list[str] | None = None
+) -> tuple[int, int | None] | None:
     """Store `a` once, with its keyword matches: returns (id, duplicate_of) for a new row, None
     when its URL or GUID is known.
 
@@ -80,6 +82,9 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
     the copy stays visible. When the new article is the earliest of its group, the group is
     re-pointed to it in this transaction. Every new row is indexed for near-duplicate lookups and
     for its outlet's template, and placed in a story.
+
+    A save that had to be decided again under the exclusive lock counts in EXCLUSIVE, and its
+    reason goes into `redone` too if given.
     """
     sig = a.signature or fingerprint(a.text)
     keys = a.keys if a.keys is not None else template_rules.keys(a.text)
@@ -88,23 +93,24 @@ async def save(conn: AsyncConnection[Any], a: NewArticle) -> tuple[int, int | No
     # planning them each time was a fifth of what PostgreSQL spent on a save (bench/ingest.py).
     threshold, conn.prepare_threshold = conn.prepare_threshold, 0
     try:
-        return await _save_once(conn, a, sig, keys)
+        return await _save_once(conn, a, sig, keys, [] if redone is None else redone)
     finally:
         conn.prepare_threshold = threshold
 
 
 async def _save_once(
-    conn: AsyncConnection[Any], a: NewArticle, sig: Signature, keys: list[int]
+    conn: AsyncConnection[Any], a: NewArticle, sig: Signature, keys: list[int], redone: list[str]
 ) -> tuple[int, int | None] | None:
     """`save`: first under the narrow locks, then, if it must, under the exclusive lock."""
     try:
         if not a.is_seed:
             try:
                 return await _save(conn, a, sig, keys, exclusive=False)
-            except _Exclusive as why:
-                EXCLUSIVE[str(why)] += 1  # rolled back: decided again with every other save waiting
+            except _Exclusive as why:  # rolled back: decided again with every other save waiting
+                redone.append(str(why))
             except psycopg.errors.DeadlockDetected:  # the locks are taken in one order; should one
-                EXCLUSIVE["deadlock"] += 1  # circle appear all the same, the save is not lost
+                redone.append("deadlock")  # circle appear all the same, the save is not lost
+            EXCLUSIVE.update(redone[-1:])
         return await _save(conn, a, sig, keys, exclusive=True)
     except Exception as exc:
         if isinstance(exc, psycopg.errors.UniqueViolation):  # stored meanwhile by a save holding other locks?

@@ -82,9 +82,13 @@ async def window(
 # (article id, version of its story_terms row) -> (terms, lang). A row's terms change only when
 # its outlet's template is learned again (monitor.store.groups), and any change of the row, in
 # any process, gives it a new version (its xmin), so what is kept here is never stale; a moved
-# story is read again once. Bounded: the oldest half goes when it is full.
+# story is read again once. Bounded: the oldest half goes when it is full. A window is the 500
+# latest articles sharing a term, so the latest 10,000 read are what saves ask for again. At its
+# bound this holds ~35 MiB in each extract process; with 50,000 entries it held ~170 MiB, which
+# bench/ingest.py's 2,000 articles never reached and a worker does within days (issue 16: a
+# worker and its two extract processes stay under 600 MB).
 _TERMS: dict[tuple[int, int], tuple[frozenset[str], str | None]] = {}
-TERMS_KEPT = 50_000
+TERMS_KEPT = 10_000
 
 
 async def _terms(

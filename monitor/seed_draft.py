@@ -19,7 +19,6 @@ from monitor.pipeline.dedup import MIN_SHARED, content_hash
 from monitor.pipeline.extract import clean, extract
 from monitor.pipeline.fingerprint import SHINGLE
 from monitor.pipeline.ingest import Fetched
-from monitor.pipeline.language import detect_language
 from monitor.query.fold import fold, words
 from monitor.query.match import Doc
 from monitor.store.articles import NewArticle
@@ -146,6 +145,8 @@ def from_bytes(name: str, raw: bytes, options: Options) -> Draft:
         page = extract(body, f"file:{name}")
         draft = Draft(key, page.title, page.text, options.outlet, page.published, page.lang)
     else:
+        from monitor.pipeline.language import detect_language  # the model loads on first use (monitor.pipeline.extract)
+
         dated = _DATE_HEADER.match(body)
         text = clean(seed_text(body))
         first = text.split("\n", 1)[0].strip()

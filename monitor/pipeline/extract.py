@@ -1,5 +1,11 @@
 """Understanding a page: clean text and title (trafilatura), the dates it gives for itself
-(monitor.pipeline.pagedates) and its language (monitor.pipeline.language)."""
+(monitor.pipeline.pagedates) and its language (monitor.pipeline.language).
+
+trafilatura and the language model (with numpy) are imported by the first extraction, not by this
+module: the poller and a worker only hand pages to the extract processes (monitor.pipeline.workers),
+and importing them there held 13 MiB more for nothing (the poller's peak in bench/ingest.py fell
+from 180-184 MiB to 164-165; issue 16: a worker and its two extract processes under 600 MB).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,8 @@ from html import unescape
 from typing import Any
 from urllib.parse import urljoin
 
-import trafilatura
-from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
-from trafilatura.utils import line_processing
-
 from monitor.pipeline import pagedates
 from monitor.pipeline.dates import Dated
-from monitor.pipeline.language import detect_language
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CANONICAL = re.compile(
@@ -53,6 +54,9 @@ def page_title(tree: Any) -> str:
     pass (author, site name, categories, tags, licence, and htmldate's search for a date, which
     monitor.pipeline.pagedates does its own way) is never read: it was a fifth of an extraction's
     CPU (bench/ingest.py, issue 16)."""
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+    from trafilatura.utils import line_processing
+
     found = examine_meta(tree)
     if found.author and " " not in found.author:  # as trafilatura's pass does before reading JSON-LD
         found.author = None
@@ -69,6 +73,10 @@ def page_title(tree: Any) -> str:
 def extract(html: str, url: str, fetched_at: datetime | None = None) -> Extracted:
     """The article in `html`: title, main text (boilerplate removed), the dates it gives (a date
     line without a year takes the one that puts it closest before `fetched_at`) and language."""
+    import trafilatura
+
+    from monitor.pipeline.language import detect_language
+
     tree = trafilatura.load_html(html)
     doc: Any = (
         None

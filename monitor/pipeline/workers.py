@@ -36,19 +36,25 @@ def _executor() -> ProcessPoolExecutor | None:
     if _pool is None and _workers() > 0:
         # spawn, not fork: the parent runs an event loop and threads that must not be copied
         _pool = ProcessPoolExecutor(
-            _workers(), mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
+            _workers(),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
     return _pool
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     """A worker ignores SIGINT and SIGTERM (sent to the whole process group by Ctrl-C or systemd):
-    the service stops it after finishing the work in hand. If the service dies without stopping it
-    (SIGKILL, a crash), the worker notices that its parent is gone and exits, instead of holding
-    its ~200 MB for ever: it would otherwise wait on its task queue, which never tells it."""
+    the service stops it after finishing the work in hand. If the service (`parent`) dies without
+    stopping it (SIGKILL, a crash), the worker notices that its parent is gone and exits, instead of
+    holding its ~200 MB, and the service's stdout and stderr, for ever: it would otherwise wait on
+    its task queue, which never tells it. The parent's pid is handed over, not read here: a service
+    killed while a worker was still starting (a spawn takes a second or two) left the worker
+    reading the pid of init as its parent's, and waiting for it to die
+    (tests/e2e/test_evidence_durability.py hung on the dead poll's output, which it held open)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
